@@ -1,0 +1,1 @@
+"""sockgen: generate typed Python WebSocket SDKs from AsyncAPI and OpenAPI specs."""

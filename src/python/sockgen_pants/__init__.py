@@ -1,0 +1,1 @@
+"""sockgen's Pants plugin: the ``websocket_sdk`` target and its codegen."""

@@ -1,0 +1,1 @@
+"""sockgen_runtime: the connection layer that generated SDKs stand on."""
