@@ -1,1 +1,65 @@
-"""sockgen_runtime: the connection layer that generated SDKs stand on."""
+"""sockgen_runtime: the connection layer that sockgen's generated SDKs stand on.
+
+Generated SDKs are thin typed layers over this package: a
+:class:`~sockgen_runtime.parsing.ChannelSpec` per channel (one ``TypeAdapter``
+for its server events), connection classes with sync and async twins, and a
+Chanx-style handler-class base. ``websockets`` is imported only when a
+connection is opened.
+"""
+
+from .async_connection import AsyncConnection, AsyncConnectionManager
+from .client import ClientBase
+from .core import ConnectionCore, ConnectOptions, WebSocketOptions
+from .errors import (
+    ConnectionClosed,
+    ConnectionClosedError,
+    ConnectionClosedOK,
+    MissingDependencyError,
+    ReconnectGaveUpError,
+    SendQueueFullError,
+    SockgenError,
+    WebSocketConnectError,
+)
+from .handler_client import AsyncHandlerClient, NotConnectedError
+from .models import SockgenModel
+from .parsing import ChannelSpec, ErrorEvent, HandlerError, InvalidMessage
+from .reconnect import (
+    RECONNECT_CLOSE_CODES,
+    ReconnectingEvent,
+    ReconnectOverrides,
+    ReconnectPolicy,
+)
+from .sync_connection import Connection, ConnectionManager
+from .url import URLError, build_url
+
+__all__ = [
+    "RECONNECT_CLOSE_CODES",
+    "AsyncConnection",
+    "AsyncConnectionManager",
+    "AsyncHandlerClient",
+    "ChannelSpec",
+    "ClientBase",
+    "ConnectOptions",
+    "Connection",
+    "ConnectionClosed",
+    "ConnectionClosedError",
+    "ConnectionClosedOK",
+    "ConnectionCore",
+    "ConnectionManager",
+    "ErrorEvent",
+    "HandlerError",
+    "InvalidMessage",
+    "MissingDependencyError",
+    "NotConnectedError",
+    "ReconnectGaveUpError",
+    "ReconnectOverrides",
+    "ReconnectPolicy",
+    "ReconnectingEvent",
+    "SendQueueFullError",
+    "SockgenError",
+    "SockgenModel",
+    "URLError",
+    "WebSocketConnectError",
+    "WebSocketOptions",
+    "build_url",
+]

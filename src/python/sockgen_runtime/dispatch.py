@@ -1,0 +1,94 @@
+"""The handler registry behind ``on``/``off``/``once``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar, overload
+
+Handler = Callable[..., Any]
+
+#: Names that are not events: ``error`` gets an :class:`~sockgen_runtime.parsing.InvalidMessage`
+#: or :class:`~sockgen_runtime.parsing.HandlerError`; ``raw_data`` gets each binary frame.
+SPECIAL_EVENTS = frozenset({"error", "raw_data"})
+
+
+class HandlerRegistry:
+    """Handlers by event name, called in registration order; ``once`` ones run one time."""
+
+    def __init__(self, known: Iterable[str]) -> None:
+        self._known = frozenset(known) | SPECIAL_EVENTS
+        self._handlers: dict[str, list[tuple[Handler, bool]]] = {}
+
+    def add(self, name: str, handler: Handler, *, once: bool = False) -> None:
+        if name not in self._known:
+            choices = ", ".join(sorted(self._known))
+            raise ValueError(f"unknown event {name!r}; expected one of: {choices}")
+        self._handlers.setdefault(name, []).append((handler, once))
+
+    def remove(self, name: str, handler: Handler | None = None) -> None:
+        """Remove one handler, or every handler of ``name`` when ``handler`` is None."""
+        if handler is None:
+            self._handlers.pop(name, None)
+            return
+        entries = self._handlers.get(name, [])
+        for i, (fn, _) in enumerate(entries):
+            if fn is handler or fn == handler:
+                del entries[i]
+                break
+        if not entries:
+            self._handlers.pop(name, None)
+
+    def has(self, name: str) -> bool:
+        return name in self._handlers
+
+    def take(self, name: str) -> list[Handler]:
+        """The handlers to call for one occurrence of ``name``; ``once`` handlers leave."""
+        entries = self._handlers.get(name)
+        if not entries:
+            return []
+        handlers = [fn for fn, _ in entries]
+        if any(once for _, once in entries):
+            kept: list[tuple[Handler, bool]] = [(fn, once) for fn, once in entries if not once]
+            if kept:
+                self._handlers[name] = kept
+            else:
+                del self._handlers[name]
+        return handlers
+
+
+H = TypeVar("H", bound=Handler)
+
+
+class HandlerMethods:
+    """``on``/``once``/``off`` for both connection classes; they set ``_registry``."""
+
+    _registry: HandlerRegistry
+
+    @overload
+    def on(self, event: str) -> Callable[[H], H]: ...
+    @overload
+    def on(self, event: str, handler: H) -> H: ...
+    def on(self, event: str, handler: H | None = None) -> H | Callable[[H], H]:
+        """Register a handler for an event name, ``error`` or ``raw_data``; usable as a decorator."""
+        return self._register(event, handler, once=False)
+
+    @overload
+    def once(self, event: str) -> Callable[[H], H]: ...
+    @overload
+    def once(self, event: str, handler: H) -> H: ...
+    def once(self, event: str, handler: H | None = None) -> H | Callable[[H], H]:
+        """Like :meth:`on`, for the next occurrence only."""
+        return self._register(event, handler, once=True)
+
+    def off(self, event: str, handler: Handler | None = None) -> None:
+        """Remove one handler, or all handlers of ``event``."""
+        self._registry.remove(event, handler)
+
+    def _register(self, event: str, handler: H | None, *, once: bool) -> H | Callable[[H], H]:
+        registry = self._registry
+
+        def decorator(fn: H) -> H:
+            registry.add(event, fn, once=once)
+            return fn
+
+        return decorator if handler is None else decorator(handler)

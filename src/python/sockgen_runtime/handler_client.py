@@ -1,0 +1,189 @@
+"""The handler-class API (Chanx style): subclass, override hooks, ``await client.handle()``.
+
+Built on the same :class:`~sockgen_runtime.async_connection.AsyncConnection`
+as the connection API, so both parse, reconnect and queue the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any, ClassVar, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .async_connection import AsyncConnection, open_socket
+from .client import ClientBase
+from .core import ConnectionCore, WebSocketOptions
+from .errors import ConnectionClosedOK, SockgenError, WebSocketConnectError
+from .parsing import ChannelSpec, InvalidMessage
+from .send_queue import DEFAULT_MAX_QUEUE_SIZE
+
+logger = logging.getLogger("sockgen_runtime")
+
+OutgoingT = TypeVar("OutgoingT", bound=BaseModel)
+IncomingT = TypeVar("IncomingT")
+
+
+class NotConnectedError(SockgenError):
+    """``send_message`` or ``disconnect`` before ``handle()`` connected."""
+
+
+class AsyncHandlerClient(Generic[OutgoingT, IncomingT]):
+    """Base of the generated per-channel handler classes.
+
+    Generated subclasses set :attr:`channel`; users subclass those and override
+    :meth:`handle_message` and any hook. Hooks run in this order:
+    :meth:`before_handle`, connect, :meth:`send_init_message`, then each frame
+    goes to :meth:`handle_message`, :meth:`handle_invalid_message` or
+    :meth:`handle_raw_data` in arrival order (a slow handler delays later
+    frames; it never drops them), and :meth:`after_handle` always runs last.
+    """
+
+    channel: ClassVar[ChannelSpec[Any]]
+
+    def __init__(
+        self,
+        base_url: str,
+        /,
+        protocol: str = "ws",
+        headers: Mapping[str, str] | None = None,
+        path_params: Mapping[str, Any] | None = None,
+        query_params: Mapping[str, Any] | None = None,
+        *,
+        websocket_options: WebSocketOptions | None = None,
+        on_reconnecting: Any = None,
+        max_retries: int = 5,
+        initial_delay: float = 0.5,
+        max_delay: float = 8.0,
+        max_queue_size: int = DEFAULT_MAX_QUEUE_SIZE,
+    ) -> None:
+        self.base_url = base_url
+        self.protocol = protocol
+        self.headers = dict(headers or {})
+        self.path_params = dict(path_params or {})
+        self.query_params = dict(query_params or {})
+        self._client = ClientBase(
+            base_url=base_url,
+            headers=self.headers,
+            websocket_options=websocket_options,
+            protocol=protocol,
+        )
+        self._connect_kwargs: dict[str, Any] = {
+            "on_reconnecting": on_reconnecting,
+            "max_retries": max_retries,
+            "initial_delay": initial_delay,
+            "max_delay": max_delay,
+            "max_queue_size": max_queue_size,
+        }
+        self.connection: AsyncConnection[OutgoingT, IncomingT] | None = None
+
+    def _new_core(self) -> ConnectionCore[IncomingT]:
+        return self._client._core(
+            self.channel,
+            path_params=self.path_params,
+            query=self.query_params,
+            **self._connect_kwargs,
+        )
+
+    @property
+    def url(self) -> str:
+        return self._new_core().url()
+
+    async def handle(self) -> None:
+        """Connect and handle messages until the connection closes."""
+        await self.before_handle()
+        try:
+            core = self._new_core()
+            try:
+                socket = await open_socket(core)
+            except WebSocketConnectError as exc:
+                await self.handle_websocket_connection_error(exc)
+                return
+            self.connection = AsyncConnection(core, socket)
+            try:
+                await self.send_init_message()
+                await self._loop(self.connection, core)
+            finally:
+                await self.connection.close()
+        finally:
+            await self.after_handle()
+
+    async def _loop(
+        self, connection: AsyncConnection[OutgoingT, IncomingT], core: ConnectionCore[IncomingT]
+    ) -> None:
+        parse = core.parse
+        while True:
+            try:
+                frame = await connection.recv_frame()
+            except ConnectionClosedOK:
+                return
+            except SockgenError as exc:
+                await self.handle_websocket_connection_error(exc)
+                return
+            if not isinstance(frame, str):
+                await self._guard(self.handle_raw_data(frame))
+                continue
+            try:
+                message = parse(frame)
+            except ValidationError as err:
+                await self._guard(self.handle_invalid_message(core.invalid(frame, err)))
+                continue
+            await self._guard(self.handle_message(message))
+
+    async def _guard(self, step: Any) -> None:
+        try:
+            await step
+        except Exception as exc:
+            await self.handle_error(exc)
+
+    # --- sending and closing ---------------------------------------------------
+
+    async def send_message(self, message: OutgoingT) -> None:
+        """Send one outgoing message model."""
+        if self.connection is None:
+            raise NotConnectedError(
+                "send_message() needs a connection: call it from handle()'s hooks"
+            )
+        await self.connection.send(message)
+
+    async def disconnect(self, code: int = 1000, reason: str = "") -> None:
+        """Close the connection; :meth:`handle` returns after the close."""
+        if self.connection is None:
+            raise NotConnectedError("disconnect() called before handle() connected")
+        await self.connection.close(code, reason)
+
+    # --- hooks -----------------------------------------------------------------
+
+    async def before_handle(self) -> None:
+        """Called before connecting."""
+
+    async def send_init_message(self) -> None:
+        """Called once connected, before the first message is read."""
+
+    async def handle_message(self, message: IncomingT) -> None:
+        """Called for each valid incoming message. Override it."""
+
+    async def after_handle(self) -> None:
+        """Called last, after the connection closed or failed; always runs."""
+
+    async def handle_error(self, error: Exception) -> None:
+        """An exception from a message hook. The default logs it with its traceback."""
+        logger.error("error while handling a message", exc_info=error)
+
+    async def handle_websocket_connection_error(self, error: Exception) -> None:
+        """The connection could not be opened or closed abnormally. The default logs it."""
+        logger.error("websocket connection error: %s", error)
+
+    async def handle_raw_data(self, message: bytes) -> None:
+        """A binary frame. The default logs its size."""
+        logger.info("received a %d-byte binary frame (override handle_raw_data)", len(message))
+
+    async def handle_invalid_message(self, invalid_message: InvalidMessage) -> None:
+        """A text frame that is not valid JSON, has an unknown type, or fails validation."""
+        logger.warning(
+            "invalid message (%s): %s; raw=%r",
+            invalid_message.kind,
+            invalid_message.error,
+            invalid_message.raw[:200],
+        )

@@ -1,0 +1,73 @@
+"""Turning frames into events: one ``TypeAdapter`` per channel, straight from the frame."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import TypeAdapter, ValidationError
+
+ServerT = TypeVar("ServerT")
+
+InvalidKind = Literal["invalid_json", "unknown_event", "validation_error"]
+
+
+@dataclass(frozen=True)
+class InvalidMessage:
+    """A text frame that did not become an event. The connection goes on."""
+
+    kind: InvalidKind
+    """``invalid_json``: not JSON; ``unknown_event``: its tag names no known event;
+    ``validation_error``: JSON of the wrong shape."""
+    raw: str
+    error: ValidationError
+
+
+@dataclass(frozen=True)
+class HandlerError:
+    """An exception raised by one of the user's event handlers."""
+
+    kind: Literal["handler_error"]
+    raw: None
+    error: BaseException
+    event: object
+
+
+ErrorEvent = InvalidMessage | HandlerError
+"""What ``on("error")`` handlers receive."""
+
+
+def classify(error: ValidationError) -> InvalidKind:
+    first = error.errors(include_url=False, include_context=False, include_input=False)
+    kind = first[0]["type"] if first else ""
+    if kind == "json_invalid":
+        return "invalid_json"
+    if kind == "union_tag_invalid":
+        return "unknown_event"
+    return "validation_error"
+
+
+@dataclass(frozen=True)
+class ChannelSpec(Generic[ServerT]):
+    """What the runtime needs to know about one channel; generated once per channel.
+
+    ``server_events`` validates every incoming text frame; ``event_names`` maps
+    each event model to the name its ``on(...)`` handlers are registered under.
+    """
+
+    path: str
+    server_events: TypeAdapter[ServerT]
+    event_names: Mapping[type, str]
+    name: str = ""
+    known_names: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "known_names", frozenset(self.event_names.values()))
+
+    def parse(self, frame: str) -> ServerT:
+        """One event from one text frame; raises :class:`pydantic.ValidationError`."""
+        return self.server_events.validate_json(frame)
+
+    def name_of(self, event: Any) -> str | None:
+        return self.event_names.get(type(event))

@@ -1,0 +1,84 @@
+"""A small channel for the runtime's tests, written as the generator writes them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import Field, TypeAdapter
+from sockgen_runtime import (
+    AsyncConnection,
+    AsyncConnectionManager,
+    ChannelSpec,
+    ClientBase,
+    Connection,
+    ConnectionManager,
+    SockgenModel,
+)
+
+
+class Subscribe(SockgenModel):
+    type: Literal["subscribe"] = "subscribe"
+    channel: str
+
+
+class SendMessage(SockgenModel):
+    type: Literal["send_message"] = "send_message"
+    channel: str
+    content: str
+    sent_at: datetime | None = None
+    reply_to: str | None = Field(
+        default=None, validation_alias="reply-to", serialization_alias="reply-to"
+    )
+
+
+ClientEvent = Annotated[Union[Subscribe, SendMessage], Field(discriminator="type")]
+
+
+class MessageReceived(SockgenModel):
+    type: Literal["message_received"] = "message_received"
+    channel: str
+    content: str
+    user_name: str = Field(validation_alias="user-name", serialization_alias="user-name")
+
+
+class Subscribed(SockgenModel):
+    type: Literal["subscribed"] = "subscribed"
+    channel: str
+
+
+ServerEvent = Annotated[Union[MessageReceived, Subscribed], Field(discriminator="type")]
+
+CHANNEL: ChannelSpec[MessageReceived | Subscribed] = ChannelSpec(
+    path="/rooms/{room_id}",
+    server_events=TypeAdapter(ServerEvent),
+    event_names={MessageReceived: "message_received", Subscribed: "subscribed"},
+    name="rooms",
+)
+
+
+def message(content: str, channel: str = "general") -> str:
+    return MessageReceived(channel=channel, content=content, user_name="ann").model_dump_json(
+        by_alias=True
+    )
+
+
+def connect_sync(
+    base_url: str, room: str = "lobby", **kwargs: Any
+) -> ConnectionManager[Connection[Any, Any]]:
+    """What a generated ``client.rooms.connect(room_id=...)`` does."""
+    headers = kwargs.pop("headers", None)
+    client = ClientBase(base_url=base_url, headers=headers)
+    return ConnectionManager(
+        Connection, client._core(CHANNEL, path_params={"room_id": room}, **kwargs)
+    )
+
+
+def connect_async(
+    base_url: str, room: str = "lobby", **kwargs: Any
+) -> AsyncConnectionManager[AsyncConnection[Any, Any]]:
+    headers = kwargs.pop("headers", None)
+    client = ClientBase(base_url=base_url, headers=headers)
+    return AsyncConnectionManager(
+        AsyncConnection, client._core(CHANNEL, path_params={"room_id": room}, **kwargs)
+    )

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+from pydantic import ValidationError
+from runtime.events import CHANNEL, MessageReceived, SendMessage, Subscribe, Subscribed
+from sockgen_runtime.core import ConnectionCore
+from sockgen_runtime.dispatch import HandlerRegistry
+from sockgen_runtime.parsing import classify
+
+
+def test_tag_fields_are_always_serialised_and_unset_fields_are_not() -> None:
+    assert json.loads(ConnectionCore.encode(Subscribe(channel="g"))) == {
+        "type": "subscribe",
+        "channel": "g",
+    }
+
+
+def test_aliases_and_json_mode() -> None:
+    when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    msg = SendMessage(channel="g", content="hi", sent_at=when, reply_to="m1")
+    assert json.loads(ConnectionCore.encode(msg)) == {
+        "type": "send_message",
+        "channel": "g",
+        "content": "hi",
+        "sent_at": "2026-01-02T03:04:05Z",
+        "reply-to": "m1",
+    }
+
+
+def test_explicit_none_is_sent_as_null() -> None:
+    msg = SendMessage(channel="g", content="hi", reply_to=None)
+    assert json.loads(ConnectionCore.encode(msg))["reply-to"] is None
+
+
+def test_dicts_are_sent_as_given() -> None:
+    when = datetime(2026, 1, 2, tzinfo=timezone.utc)
+    frame = ConnectionCore.encode({"type": "subscribe", "channel": "ü", "at": when})
+    assert json.loads(frame) == {"type": "subscribe", "channel": "ü", "at": "2026-01-02T00:00:00Z"}
+
+
+def test_one_adapter_parses_each_event_type() -> None:
+    event = CHANNEL.parse(
+        '{"type":"message_received","channel":"g","content":"x","user-name":"ann"}'
+    )
+    assert isinstance(event, MessageReceived) and event.user_name == "ann"
+    assert isinstance(CHANNEL.parse('{"type":"subscribed","channel":"g"}'), Subscribed)
+    assert CHANNEL.name_of(event) == "message_received"
+
+
+def test_unknown_fields_are_kept() -> None:
+    event = CHANNEL.parse('{"type":"subscribed","channel":"g","new_field":1}')
+    assert event.model_dump(by_alias=True) == {"type": "subscribed", "channel": "g", "new_field": 1}
+
+
+@pytest.mark.parametrize(
+    ("frame", "kind"),
+    [
+        ("not json", "invalid_json"),
+        ('{"type": "nope", "channel": "g"}', "unknown_event"),
+        ('{"type": "subscribed"}', "validation_error"),
+        ('{"channel": "g"}', "validation_error"),
+        ("[1, 2]", "validation_error"),
+    ],
+)
+def test_failures_are_classified(frame: str, kind: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        CHANNEL.parse(frame)
+    assert classify(info.value) == kind
+
+
+def test_registry_on_once_off_and_unknown_names() -> None:
+    reg = HandlerRegistry({"a", "b"})
+
+    def f(_: object) -> None: ...
+    def g(_: object) -> None: ...
+
+    reg.add("a", f)
+    reg.add("a", g, once=True)
+    assert reg.take("a") == [f, g]
+    assert reg.take("a") == [f]
+    reg.remove("a", f)
+    assert reg.take("a") == [] and not reg.has("a")
+    reg.add("error", f)
+    reg.add("raw_data", f)
+    reg.remove("error")
+    assert not reg.has("error") and reg.has("raw_data")
+    with pytest.raises(
+        ValueError, match="unknown event 'c'; expected one of: a, b, error, raw_data"
+    ):
+        reg.add("c", f)
