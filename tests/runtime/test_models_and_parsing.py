@@ -6,13 +6,13 @@ from datetime import datetime, timezone
 import pytest
 from pydantic import ValidationError
 from runtime.events import CHANNEL, MessageReceived, SendMessage, Subscribe, Subscribed
-from sockgen_runtime.core import ConnectionCore
+from sockgen_runtime.core import encode_json
 from sockgen_runtime.dispatch import HandlerRegistry
 from sockgen_runtime.parsing import classify
 
 
 def test_tag_fields_are_always_serialised_and_unset_fields_are_not() -> None:
-    assert json.loads(ConnectionCore.encode(Subscribe(channel="g"))) == {
+    assert json.loads(encode_json(Subscribe(channel="g"))) == {
         "type": "subscribe",
         "channel": "g",
     }
@@ -21,7 +21,7 @@ def test_tag_fields_are_always_serialised_and_unset_fields_are_not() -> None:
 def test_aliases_and_json_mode() -> None:
     when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
     msg = SendMessage(channel="g", content="hi", sent_at=when, reply_to="m1")
-    assert json.loads(ConnectionCore.encode(msg)) == {
+    assert json.loads(encode_json(msg)) == {
         "type": "send_message",
         "channel": "g",
         "content": "hi",
@@ -32,12 +32,12 @@ def test_aliases_and_json_mode() -> None:
 
 def test_explicit_none_is_sent_as_null() -> None:
     msg = SendMessage(channel="g", content="hi", reply_to=None)
-    assert json.loads(ConnectionCore.encode(msg))["reply-to"] is None
+    assert json.loads(encode_json(msg))["reply-to"] is None
 
 
 def test_dicts_are_sent_as_given() -> None:
     when = datetime(2026, 1, 2, tzinfo=timezone.utc)
-    frame = ConnectionCore.encode({"type": "subscribe", "channel": "ü", "at": when})
+    frame = encode_json({"type": "subscribe", "channel": "ü", "at": when})
     assert json.loads(frame) == {"type": "subscribe", "channel": "ü", "at": "2026-01-02T00:00:00Z"}
 
 
@@ -91,3 +91,16 @@ def test_registry_on_once_off_and_unknown_names() -> None:
         ValueError, match="unknown event 'c'; expected one of: a, b, error, raw_data"
     ):
         reg.add("c", f)
+
+
+def test_frames_match_wire_names_only() -> None:
+    # "user_name" is the Python name; on the wire the field is "user-name"
+    event = CHANNEL.parse(
+        '{"type":"message_received","channel":"g","content":"x","user-name":"ann","user_name":"eve"}'
+    )
+    assert isinstance(event, MessageReceived) and event.user_name == "ann"
+    assert event.model_extra == {"user_name": "eve"}
+    with pytest.raises(ValidationError):
+        CHANNEL.parse('{"type":"message_received","channel":"g","content":"x","user_name":"eve"}')
+    # constructing in Python takes either
+    assert MessageReceived(channel="g", content="x", user_name="ann").user_name == "ann"

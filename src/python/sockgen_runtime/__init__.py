@@ -9,7 +9,7 @@ connection is opened.
 
 from .async_connection import AsyncConnection, AsyncConnectionManager
 from .client import ClientBase
-from .core import ConnectionCore, ConnectOptions, WebSocketOptions
+from .core import ConnectionCore, ConnectOptions, WebSocketOptions, encode_json
 from .errors import (
     ConnectionClosed,
     ConnectionClosedError,
@@ -21,7 +21,7 @@ from .errors import (
     WebSocketConnectError,
 )
 from .handler_client import AsyncHandlerClient, NotConnectedError
-from .models import SockgenModel
+from .models import NOT_GIVEN, NotGiven, SockgenModel
 from .parsing import ChannelSpec, ErrorEvent, HandlerError, InvalidMessage
 from .reconnect import (
     RECONNECT_CLOSE_CODES,
@@ -33,6 +33,8 @@ from .sync_connection import Connection, ConnectionManager
 from .url import URLError, build_url
 
 __all__ = [
+    "NOT_GIVEN",
+    "NotGiven",
     "RECONNECT_CLOSE_CODES",
     "AsyncConnection",
     "AsyncConnectionManager",
@@ -62,4 +64,5 @@ __all__ = [
     "WebSocketConnectError",
     "WebSocketOptions",
     "build_url",
+    "encode_json",
 ]

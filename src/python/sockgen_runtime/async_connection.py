@@ -48,7 +48,7 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
 
     async def send(self, message: ClientT | Mapping[str, Any]) -> None:
         """Send a client event: a model (aliases, JSON mode, no unset fields) or a dict."""
-        await self.send_raw(self._core.encode(message))  # type: ignore[arg-type]
+        await self.send_raw(self._core.encode(message))
 
     async def send_raw(self, data: str | bytes) -> None:
         """Send a frame as it is: ``str`` as a text frame, ``bytes`` as a binary frame."""

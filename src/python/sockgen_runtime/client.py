@@ -29,7 +29,7 @@ class ClientBase:
         self.headers: dict[str, str] = dict(headers or {})
         self.websocket_options: WebSocketOptions = WebSocketOptions(**(websocket_options or {}))
 
-    def _core(
+    def connection_core(
         self,
         channel: ChannelSpec[Any],
         *,

@@ -95,7 +95,7 @@ class ConnectionCore(Generic[ServerT]):
     def __init__(self, channel: ChannelSpec[ServerT], options: ConnectOptions) -> None:
         self.channel = channel
         self.options = options
-        self.parse = channel.server_events.validate_json
+        self.parse = channel.parse
         self.names = channel.event_names
         self.handlers = HandlerRegistry(channel.known_names)
         self.queue = SendQueue(options.max_queue_size)
@@ -129,11 +129,11 @@ class ConnectionCore(Generic[ServerT]):
 
     # --- sending -----------------------------------------------------------
 
-    @staticmethod
-    def encode(message: BaseModel | Mapping[str, Any]) -> str:
-        if isinstance(message, BaseModel):
-            return to_wire_json(message)
-        return json.dumps(message, separators=(",", ":"), ensure_ascii=False, default=_json_default)
+    def encode(self, message: object) -> str:
+        """A client message as a text frame (``client_raw_text`` channels send strings as they are)."""
+        if isinstance(message, str) and self.channel.client_raw_text:
+            return message
+        return encode_json(message)
 
     # --- receiving ---------------------------------------------------------
 
@@ -192,6 +192,13 @@ class ConnectionCore(Generic[ServerT]):
             code, reason, attempts=attempts, aborted=aborted, unsent=self.queue.drain()
         )
         return self.gave_up
+
+
+def encode_json(message: object) -> str:
+    """A model (aliases, JSON mode, no unset fields) or any JSON-able value, as JSON text."""
+    if isinstance(message, BaseModel):
+        return to_wire_json(message)
+    return json.dumps(message, separators=(",", ":"), ensure_ascii=False, default=_json_default)
 
 
 def _json_default(value: Any) -> Any:

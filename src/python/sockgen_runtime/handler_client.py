@@ -10,7 +10,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any, ClassVar, Generic, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from .async_connection import AsyncConnection, open_socket
 from .client import ClientBase
@@ -21,7 +21,7 @@ from .send_queue import DEFAULT_MAX_QUEUE_SIZE
 
 logger = logging.getLogger("sockgen_runtime")
 
-OutgoingT = TypeVar("OutgoingT", bound=BaseModel)
+OutgoingT = TypeVar("OutgoingT")
 IncomingT = TypeVar("IncomingT")
 
 
@@ -79,7 +79,7 @@ class AsyncHandlerClient(Generic[OutgoingT, IncomingT]):
         self.connection: AsyncConnection[OutgoingT, IncomingT] | None = None
 
     def _new_core(self) -> ConnectionCore[IncomingT]:
-        return self._client._core(
+        return self._client.connection_core(
             self.channel,
             path_params=self.path_params,
             query=self.query_params,

@@ -3,16 +3,40 @@
 from __future__ import annotations
 
 import typing
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
+from pydantic._internal._model_construction import ModelMetaclass
 
 
 def _single_literal(annotation: Any) -> bool:
     return typing.get_origin(annotation) is typing.Literal and len(typing.get_args(annotation)) == 1
 
 
-class SockgenModel(BaseModel):
+if TYPE_CHECKING:
+    # Type checkers see pydantic's own metaclass, so its dataclass_transform
+    # (typed constructors) still applies to every generated model.
+    _SockgenMeta = ModelMetaclass
+else:
+
+    class _SockgenMeta(ModelMetaclass):
+        """Marks tag fields as set when a model is *constructed*.
+
+        This is in the metaclass's ``__call__`` rather than ``__init__`` because
+        pydantic calls an overridden ``__init__`` during validation too (its
+        custom-init path), which would slow every parse and mark tags as set on
+        parsed events.
+        """
+
+        def __call__(cls, *args, **kwargs):
+            obj = super().__call__(*args, **kwargs)
+            always = cls.__sockgen_always_set__
+            if always:
+                obj.__pydantic_fields_set__.update(always)
+            return obj
+
+
+class SockgenModel(BaseModel, metaclass=_SockgenMeta):
     """A pydantic model that serialises the way the wire format wants.
 
     - Unknown fields are kept (``extra="allow"``), so newer servers lose nothing.
@@ -41,13 +65,28 @@ class SockgenModel(BaseModel):
             if _single_literal(field.annotation) and not field.is_required()
         )
 
-    def __init__(self, /, **data: Any) -> None:
-        super().__init__(**data)
-        always = type(self).__sockgen_always_set__
-        if always:
-            self.__pydantic_fields_set__.update(always)
-
 
 def to_wire_json(message: BaseModel) -> str:
     """Serialise a model for sending: aliases, JSON mode, no unset fields."""
     return message.model_dump_json(by_alias=True, exclude_unset=True)
+
+
+class NotGiven:
+    """The type of :data:`NOT_GIVEN`: an argument left out (as opposed to ``None``)."""
+
+    _instance: NotGiven | None = None
+
+    def __new__(cls) -> NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
+"""Default of optional helper arguments: the field stays unset and is not sent."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
@@ -60,14 +61,25 @@ class ChannelSpec(Generic[ServerT]):
     server_events: TypeAdapter[ServerT]
     event_names: Mapping[type, str]
     name: str = ""
+    raw_text: bool = False
+    """Server text frames are plain strings, not JSON (validated as the string itself)."""
+    client_raw_text: bool = False
+    """Client ``str`` messages are sent as they are, not as JSON strings."""
     known_names: frozenset[str] = field(init=False)
+    parse: Callable[[str], ServerT] = field(init=False)
+    """One event from one text frame; raises :class:`pydantic.ValidationError`."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "known_names", frozenset(self.event_names.values()))
-
-    def parse(self, frame: str) -> ServerT:
-        """One event from one text frame; raises :class:`pydantic.ValidationError`."""
-        return self.server_events.validate_json(frame)
+        adapter = self.server_events
+        # Wire data matches wire names only (``by_name=False``); a Python field
+        # name in a frame is an unknown key, kept as an extra.
+        parse = (
+            adapter.validate_python
+            if self.raw_text
+            else partial(adapter.validate_json, by_name=False)
+        )
+        object.__setattr__(self, "parse", parse)
 
     def name_of(self, event: Any) -> str | None:
         return self.event_names.get(type(event))

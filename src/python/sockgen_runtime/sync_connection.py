@@ -46,7 +46,7 @@ class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
 
     def send(self, message: ClientT | Mapping[str, Any]) -> None:
         """Send a client event: a model (aliases, JSON mode, no unset fields) or a dict."""
-        self.send_raw(self._core.encode(message))  # type: ignore[arg-type]
+        self.send_raw(self._core.encode(message))
 
     def send_raw(self, data: str | bytes) -> None:
         """Send a frame as it is: ``str`` as a text frame, ``bytes`` as a binary frame."""

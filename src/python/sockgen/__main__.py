@@ -1,0 +1,5 @@
+"""``python -m sockgen generate-client ...``"""
+
+from .cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,190 @@
+"""The one typed model of an API that every front end produces and the emitter reads.
+
+Types are a small algebra (:data:`TypeRef`); named object schemas become
+:class:`ModelDef`; each channel lists its client and server messages. Nothing
+here is Python source yet: names are identifiers chosen by ``naming``, and
+spec text (descriptions, literal values) is kept raw for the emitter to escape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Union
+
+JsonScalar = Union[str, int, float, bool, None]
+
+PrimName = Literal[
+    "str", "int", "float", "bool", "None", "Any", "datetime", "date", "time", "UUID", "bytes"
+]
+
+
+@dataclass(frozen=True)
+class Prim:
+    name: PrimName
+
+
+@dataclass(frozen=True)
+class LiteralType:
+    values: tuple[JsonScalar, ...]
+
+
+@dataclass(frozen=True)
+class ListType:
+    item: TypeRef
+
+
+@dataclass(frozen=True)
+class DictType:
+    value: TypeRef
+
+
+@dataclass(frozen=True)
+class NamedRef:
+    """A model or type alias, by its class name."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class UnionType:
+    members: tuple[TypeRef, ...]
+    discriminator: str | None = None
+    """A property every member carries with distinct single values; None: pydantic's smart union."""
+
+
+TypeRef = Union[Prim, LiteralType, ListType, DictType, NamedRef, UnionType]
+
+ANY = Prim("Any")
+NONE = Prim("None")
+
+
+def optional(t: TypeRef) -> TypeRef:
+    if t == NONE or t == ANY:
+        return t
+    if isinstance(t, UnionType):
+        if NONE in t.members:
+            return t
+        return UnionType((*t.members, NONE), None)
+    return UnionType((t, NONE))
+
+
+MISSING: object = object()
+
+
+@dataclass
+class FieldDef:
+    name: str
+    """Python attribute name (an identifier, not a keyword)."""
+    wire: str
+    """JSON property name."""
+    type: TypeRef
+    required: bool
+    default: object = MISSING
+    """A JSON value, or MISSING (required) / None-by-omission for optional fields."""
+    description: str = ""
+
+
+@dataclass
+class ModelDef:
+    name: str
+    fields: list[FieldDef]
+    description: str = ""
+    source: str = ""
+    """Where it came from (``file#/pointer``), for the generated docstring."""
+
+
+@dataclass
+class AliasDef:
+    """A named schema that is not an object: ``Name = <type>``."""
+
+    name: str
+    type: TypeRef
+    description: str = ""
+    source: str = ""
+
+
+TypeDef = Union[ModelDef, AliasDef]
+
+
+@dataclass
+class Param:
+    name: str
+    """Python parameter name."""
+    wire: str
+    type: TypeRef
+    required: bool
+    description: str = ""
+    default: object = MISSING
+
+
+@dataclass
+class Message:
+    """One event type a channel carries in one direction."""
+
+    name: str
+    """The class name of its payload model (or alias)."""
+    event: str
+    """The event name used by ``on(...)`` and helpers: the tag value, else the message key."""
+    type: TypeRef
+    binary: bool = False
+    """Sent as a binary frame (bytes), not JSON."""
+    tag: tuple[str, JsonScalar] | None = None
+    """(property, value) that identifies it, when it has one."""
+    description: str = ""
+    examples: list[object] = field(default_factory=list)
+    example_type: TypeRef | None = None
+    """What the examples are checked against when it is not ``type`` (a payload union split into events)."""
+    source: str = ""
+
+
+@dataclass
+class UnionPlan:
+    """How a channel's messages of one direction are told apart."""
+
+    kind: Literal["discriminated", "callable", "smart", "single", "none"]
+    discriminator: str | None = None
+    """``discriminated``: one tag property with a distinct value per message.
+    ``callable``: a tag property whose values repeat or some messages lack it;
+    untagged or same-tag messages are tried in pydantic's smart mode.
+    ``smart``: no tag at all. ``single``: one message. ``none``: no JSON messages."""
+
+
+@dataclass
+class Channel:
+    key: str
+    """The channel's key in the spec (or resource path for OpenAPI)."""
+    module: str
+    """Python module name (from ``layout``)."""
+    class_prefix: str
+    """PascalCase stem for its classes (``Chat`` -> ``ChatClient``, ``ChatConnection``)."""
+    path: str
+    path_params: list[Param]
+    query_params: list[Param]
+    client_messages: list[Message]
+    server_messages: list[Message]
+    client_union: UnionPlan
+    server_union: UnionPlan
+    description: str = ""
+    event_name_separator: str | None = None
+    resource_path: tuple[str, ...] = ()
+    """Attribute path on the top-level client (``("beta", "realtime")``)."""
+
+
+@dataclass
+class Api:
+    title: str
+    package: str
+    client_class: str
+    """``Acme``; the async twin is ``AsyncAcme``."""
+    base_url: str | None
+    channels: list[Channel]
+    types: dict[str, TypeDef]
+    """Every named type by class name."""
+    type_modules: dict[str, str]
+    """Class name -> module that defines it (``shared`` or a channel module)."""
+    description: str = ""
+    version: str = ""
+    websockets_extra: str = "websockets"
+    source_name: str = ""
+    examples: dict[str, list[object]] = field(default_factory=dict)
+    """Named model -> the ``example``/``examples`` its schema gives."""

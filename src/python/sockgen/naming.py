@@ -1,0 +1,149 @@
+"""Identifiers from spec names: valid, not keywords, stable, and without collisions."""
+
+from __future__ import annotations
+
+import keyword
+import re
+import unicodedata
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
+
+#: Names generated modules use for themselves or import; a model may not take them.
+RESERVED_CLASS_NAMES = frozenset(
+    {
+        "Annotated",
+        "Any",
+        "BaseModel",
+        "Field",
+        "Literal",
+        "Optional",
+        "Union",
+        "TypeAdapter",
+        "Tag",
+        "Discriminator",
+        "SockgenModel",
+        "ChannelSpec",
+        "datetime",
+        "date",
+        "time",
+        "UUID",
+        "IncomingMessage",
+        "OutgoingMessage",
+        "ServerEvent",
+        "ClientEvent",
+        "Connection",
+        "AsyncConnection",
+        "ConnectionManager",
+        "AsyncConnectionManager",
+        "AsyncHandlerClient",
+        "ClientBase",
+        "Mapping",
+        "Callable",
+        "TypedDict",
+        "overload",
+        "ReconnectingEvent",
+        "ReconnectOverrides",
+        "WebSocketOptions",
+        "InvalidMessage",
+        "ErrorEvent",
+    }
+)
+#: Attribute names of the runtime's classes that fields and helpers must not shadow.
+RESERVED_ATTRIBUTES = frozenset(
+    {
+        "send",
+        "send_raw",
+        "recv",
+        "recv_bytes",
+        "recv_frame",
+        "on",
+        "off",
+        "once",
+        "close",
+        "dispatch_events",
+        "url",
+        "socket",
+        "connect",
+        "model_config",
+        "model_fields",
+        "model_dump",
+        "model_dump_json",
+        "model_validate",
+        "model_validate_json",
+        "model_copy",
+        "model_extra",
+        "model_fields_set",
+        "model_computed_fields",
+        "model_construct",
+        "model_json_schema",
+        "model_post_init",
+        "model_rebuild",
+        "model_parametrized_name",
+        "dict",
+        "json",
+        "copy",
+        "parse_obj",
+        "parse_raw",
+        "parse_file",
+        "from_orm",
+        "construct",
+        "schema",
+        "schema_json",
+        "validate",
+        "update_forward_refs",
+        "fields",
+        "register",
+        "self",
+        "cls",
+    }
+)
+
+
+def words(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _WORD.findall(text)
+
+
+def snake(text: str) -> str:
+    name = "_".join(w.lower() for w in words(text)) or "x"
+    if name[0].isdigit():
+        name = "n" + name
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in ("None", "True", "False"):
+        name += "_"
+    return name
+
+
+def pascal(text: str) -> str:
+    name = "".join(w[:1].upper() + w[1:] for w in words(text)) or "X"
+    if name[0].isdigit():
+        name = "N" + name
+    return name
+
+
+def field_name(wire: str, taken: set[str]) -> str:
+    """A Python attribute for a JSON property (``user-name`` -> ``user_name``, ``class`` -> ``class_``)."""
+    if wire.isidentifier() and not keyword.iskeyword(wire) and not wire.startswith("_"):
+        name = wire
+    else:
+        name = snake(wire)
+    if name in RESERVED_ATTRIBUTES or name.startswith("model_"):
+        name += "_"
+    return unique(name, taken)
+
+
+def unique(name: str, taken: set[str]) -> str:
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate = f"{name}_{n}" if name[-1].isdigit() or name.islower() else f"{name}{n}"
+        n += 1
+    taken.add(candidate)
+    return candidate
+
+
+def class_name(raw: str, taken: set[str], suffix: str = "") -> str:
+    name = pascal(raw)
+    if suffix and not name.endswith(suffix):
+        name += suffix
+    if name in RESERVED_CLASS_NAMES:
+        name += "Model"
+    return unique(name, taken)

@@ -1,0 +1,224 @@
+"""Stage 3b: the OpenAPI 3.0/3.1 front end, driven by a Stainless-style config.
+
+OpenAPI describes the handshake and the event schemas but not which schemas
+travel which way; the config's ``resources.<name>.methods.<m>`` with
+``type: websocket`` says so (``client_event_schema_uri``,
+``server_event_schema_uri``, ``query_params_schema_uri``, ``path``,
+``event_name_separator``). Subresources nest. One WebSocket method per
+resource. Everything else in a real Stainless config is ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from . import model as m
+from .asyncapi import query_params
+from .config import Config
+from .errors import SpecError
+from .events import payload_message, plan
+from .layout import channel_modules, stainless_websocket_resources
+from .naming import pascal, snake
+from .refs import Location, Resolver
+from .schema import SchemaConverter
+
+
+class OpenAPIFrontEnd:
+    def __init__(
+        self, root: Location, resolver: Resolver, conv: SchemaConverter, config: Config
+    ) -> None:
+        self.root = root
+        self.doc = root.doc.data
+        self.resolver = resolver
+        self.conv = conv
+        self.config = config
+        version = str(self.doc.get("openapi", ""))
+        if not re.match(r"^3\.[01]\.\d+", version):
+            raise root.at("openapi").error(
+                f"unsupported OpenAPI version {version!r} (supported: 3.0, 3.1)"
+            )
+        if config.document is None:
+            raise SpecError(
+                "an OpenAPI spec needs a Stainless-style config (--config) naming each WebSocket's "
+                "client_event_schema_uri and server_event_schema_uri",
+                file=root.doc.name,
+            )
+        self.cfg_root = Location(config.document, "")
+
+    def api(self) -> m.Api:
+        info = self.doc.get("info") or {}
+        title = str(info.get("title") or self.root.doc.path.stem)
+        paths = stainless_websocket_resources(self.config.stainless)
+        if not paths:
+            raise self.cfg_root.at("resources").error(
+                "the config has no resource with a 'type: websocket' method"
+            )
+        keys = ["_".join(p) for p in paths]
+        modules = channel_modules(keys)
+        channels = [self._channel(path, modules["_".join(path)]) for path in paths]
+        servers = self.doc.get("servers") or []
+        base_url = None
+        if isinstance(servers, list) and servers and isinstance(servers[0], Mapping):
+            url = str(servers[0].get("url", ""))
+            base_url = url if "://" in url and "{" not in url else None
+        return m.Api(
+            title=title,
+            package=self.config.package,
+            client_class=self.config.client_class or pascal(title),
+            base_url=base_url,
+            channels=channels,
+            types=self.conv.types,
+            type_modules={},
+            description=str(info.get("description") or ""),
+            version=str(info.get("version") or ""),
+            websockets_extra=self.config.websockets_extra,
+            source_name=self.root.doc.name,
+        )
+
+    def _resource_loc(self, path: tuple[str, ...]) -> Location:
+        loc = self.cfg_root.at("resources", path[0])
+        for name in path[1:]:
+            loc = loc.at("subresources", name)
+        return loc
+
+    def _channel(self, path: tuple[str, ...], module: str) -> m.Channel:
+        res_loc = self._resource_loc(path)
+        methods = self.resolver.get(res_loc)["methods"]
+        ws = [
+            (k, v)
+            for k, v in methods.items()
+            if isinstance(v, Mapping) and v.get("type") == "websocket"
+        ]
+        if len(ws) > 1:
+            names = ", ".join(str(k) for k, _ in ws)
+            raise res_loc.at("methods", ws[1][0]).error(
+                f"resource {'.'.join(path)!r} has {len(ws)} WebSocket methods ({names}); only one is "
+                "allowed per resource: put the others on subresources"
+            )
+        method_name, method = ws[0]
+        at = res_loc.at("methods", method_name)
+        for required in ("path", "client_event_schema_uri", "server_event_schema_uri"):
+            if not isinstance(method.get(required), str):
+                raise at.error(f"a websocket method needs '{required}' (a string)")
+        ws_path = str(method["path"])
+        separator = method.get("event_name_separator")
+        client = self._events(method["client_event_schema_uri"], at.at("client_event_schema_uri"))
+        server = self._events(method["server_event_schema_uri"], at.at("server_event_schema_uri"))
+        query: list[m.Param] = []
+        if isinstance(method.get("query_params_schema_uri"), str):
+            target = self._schema_target(
+                method["query_params_schema_uri"], at.at("query_params_schema_uri")
+            )
+            query = query_params(
+                self.conv, {"$ref": "#" + target.pointer}, Location(target.doc, ""), self.resolver
+            )
+        forced = self.config.discriminator
+        client_plan = plan(self.conv, client[0], at, forced or client[1])
+        server_plan = plan(self.conv, server[0], at, forced or server[1])
+        if server_plan.kind in ("smart", "callable"):
+            why = (
+                f"{server[1]!r} does not"
+                if server[1]
+                else "no property that every event pins to one value does"
+            )
+            raise at.at("server_event_schema_uri").error(
+                f"server events must be a discriminated union, but {why} tell them apart "
+                f"({', '.join(msg.name for msg in server[0])})"
+            )
+        return m.Channel(
+            key="_".join(path),
+            module=module,
+            class_prefix=pascal(module),
+            path=ws_path if ws_path.startswith("/") else "/" + ws_path,
+            path_params=self._path_params(ws_path),
+            query_params=query,
+            client_messages=client[0],
+            server_messages=server[0],
+            client_union=client_plan,
+            server_union=server_plan,
+            description=str(method.get("description") or ""),
+            event_name_separator=str(separator) if separator else None,
+            resource_path=tuple(snake(p) for p in path),
+        )
+
+    def _schema_target(self, uri: str, at: Location) -> Location:
+        """A config ``*_schema_uri`` points into the spec (``#/components/schemas/X``)."""
+        if not uri.startswith("#"):
+            raise at.error(f"schema URI {uri!r} must be a '#/...' pointer into the OpenAPI spec")
+        try:
+            return self.resolver.target(uri, self.root)
+        except SpecError as exc:
+            raise at.error(
+                f"{uri!r} points to nothing in {self.root.doc.name}: {exc.message}"
+            ) from None
+
+    def _events(self, uri: str, at: Location) -> tuple[list[m.Message], str | None]:
+        """The messages of one direction, and the union's declared discriminator."""
+        target = self._schema_target(uri, at)
+        node, target = self.resolver.deref(self.resolver.get(target), target)
+        if not isinstance(node, Mapping):
+            raise target.error("an event schema must be an object")
+        declared = node.get("discriminator")
+        prop = declared.get("propertyName") if isinstance(declared, Mapping) else None
+        key = "oneOf" if "oneOf" in node else "anyOf" if "anyOf" in node else None
+        messages: list[m.Message] = []
+        members = node[key] if key else [{"$ref": "#" + target.pointer}]
+        base = Location(target.doc, target.pointer) if key else Location(target.doc, "")
+        for i, member in enumerate(members):
+            member_loc = base.at(key, i) if key else base
+            resolved, real = self.resolver.deref(member, member_loc)
+            name = (
+                real.last
+                if isinstance(member, Mapping) and "$ref" in member
+                else (
+                    str(resolved.get("title") or f"{target.last}{i + 1}")
+                    if isinstance(resolved, Mapping)
+                    else target.last
+                )
+            )
+            for msg in payload_message(
+                self.conv,
+                member,
+                member_loc,
+                name,
+                description=(
+                    str(resolved.get("description") or "") if isinstance(resolved, Mapping) else ""
+                ),
+            ):
+                if all(existing.name != msg.name for existing in messages):
+                    messages.append(msg)
+        return messages, prop
+
+    def _path_params(self, path: str) -> list[m.Param]:
+        from .asyncapi import _param_name
+
+        taken: set[str] = set()
+        params = []
+        item = (self.doc.get("paths") or {}).get(path) or {}
+        declared: dict[str, Any] = {}
+        for op in (
+            [item, *(v for v in item.values() if isinstance(v, Mapping))]
+            if isinstance(item, Mapping)
+            else []
+        ):
+            for p in op.get("parameters") or []:
+                p, _ = self.resolver.deref(p, self.root)
+                if isinstance(p, Mapping) and p.get("in") == "path":
+                    declared[str(p.get("name"))] = p
+        for name in re.findall(r"\{([^{}]+)\}", path):
+            p = declared.get(name, {})
+            t: m.TypeRef = m.Prim("str")
+            if "schema" in p:
+                t = self.conv.convert(p["schema"], self.root, pascal(name))
+            params.append(
+                m.Param(
+                    name=_param_name(name, taken),
+                    wire=name,
+                    type=t,
+                    required=True,
+                    description=str(p.get("description") or ""),
+                )
+            )
+        return params
