@@ -19,7 +19,7 @@ def test_delays_grow_exponentially_within_bounds(rand: float) -> None:
     assert all(0.5 <= d <= 8.0 for d in delays)
     assert delays == sorted(delays)
     nominal = [min(8.0, 0.5 * 2 ** (a - 1)) for a in range(1, 11)]
-    for d, n in zip(delays, nominal):
+    for d, n in zip(delays, nominal, strict=False):
         assert max(0.5, n * 0.75) <= d <= n
 
 

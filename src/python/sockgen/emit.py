@@ -419,7 +419,7 @@ UNTAGGED = "__untagged__"
 
 def _tag_groups(json_msgs: list[m.Message], types: list[Code]) -> list[tuple[Code, list[Code]]]:
     groups: dict[str, list[Code]] = {}
-    for msg, t in zip(json_msgs, types):
+    for msg, t in zip(json_msgs, types, strict=False):
         key = str(msg.tag[1]) if msg.tag else UNTAGGED
         groups.setdefault(key, []).append(t)
     return [(py(k), v) for k, v in groups.items()]

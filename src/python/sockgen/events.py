@@ -116,7 +116,7 @@ def plan(
         if prop == forced:
             break
     chosen: str | None = best[2] if best else None
-    for msg, t in zip(json_msgs, tags):
+    for msg, t in zip(json_msgs, tags, strict=False):
         if chosen and chosen in t:
             msg.tag = (chosen, t[chosen])
             msg.event = str(t[chosen])

@@ -1,0 +1,160 @@
+"""The sockgen CLI: flags, errors without tracebacks, safety of --output, determinism."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sockgen
+from sockgen.cli import main
+
+CHAT = Path("specs/chat/chat.asyncapi.yaml").resolve()
+FEED = Path("specs/feed/feed.openapi.yaml").resolve()
+FEED_CONFIG = Path("specs/feed/stainless.yaml").resolve()
+
+
+def run_module(
+    *args: str, cwd: Path | None = None, seed: str = "0"
+) -> subprocess.CompletedProcess[str]:
+    """``python -m sockgen`` in a fresh process, with src/python (wherever it is) on the path."""
+    root = str(Path(sockgen.__file__).parent.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, *sys.path]), "PYTHONHASHSEED": seed}
+    return subprocess.run(
+        [sys.executable, "-m", "sockgen", *args], capture_output=True, text=True, cwd=cwd, env=env
+    )
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_generate_client_writes_a_project(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert (
+        main(
+            [
+                "generate-client",
+                "--schema",
+                str(FEED),
+                "--config",
+                str(FEED_CONFIG),
+                "--output",
+                str(out),
+                "--no-format",
+            ]
+        )
+        == 0
+    )
+    files = digest(out)
+    assert (
+        "pyproject.toml" in files
+        and "feed_sdk/feed/connection.py" in files
+        and "feed_sdk/README.md" in files
+    )
+    pyproject = (out / "pyproject.toml").read_text()
+    assert "[project.optional-dependencies]\nrealtime = [" in pyproject
+    assert "wrote feed_sdk (1 channels, 6 event types)" in capsys.readouterr().out
+
+
+def test_no_readme_and_package_override(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    assert (
+        main(
+            [
+                "generate-client",
+                "-s",
+                str(CHAT),
+                "-o",
+                str(out),
+                "--no-readme",
+                "--package",
+                "acme_chat",
+                "--no-format",
+            ]
+        )
+        == 0
+    )
+    assert (out / "acme_chat" / "room" / "connection.py").exists()
+    assert not (out / "acme_chat" / "README.md").exists()
+
+
+def test_bad_spec_exits_2_with_one_clear_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.asyncapi.yaml"
+    bad.write_text(
+        "asyncapi: 3.0.0\nchannels:\n  a:\n    address: /x\n    messages:\n      m: {$ref: '#/nope'}\n"
+    )
+    result = run_module("generate-client", "--schema", str(bad), "--output", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        "sockgen: error: bad.asyncapi.yaml:6:10 (at /channels/a/messages/m): "
+        "$ref '#/nope' points to nothing: no 'nope' in bad.asyncapi.yaml#"
+    )
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()  # nothing written on error
+
+
+def test_missing_file_and_bad_url(tmp_path: Path) -> None:
+    assert run_module(
+        "generate-client", "-s", str(tmp_path / "gone.yaml"), "-o", str(tmp_path)
+    ).stderr.strip() == ("sockgen: error: gone.yaml: file not found")
+    result = run_module("generate-client", "-s", "ftp://example.com/x.yaml", "-o", str(tmp_path))
+    assert result.returncode == 2 and "unsupported schema URL" in result.stderr
+
+
+def test_clear_output_refuses_a_folder_sockgen_did_not_write(tmp_path: Path) -> None:
+    precious = tmp_path / "mine"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me")
+    result = run_module("generate-client", "-s", str(CHAT), "-o", str(precious), "--clear-output")
+    assert result.returncode == 2 and "--clear-output refused" in result.stderr
+    assert (precious / "notes.txt").read_text() == "keep me"
+
+
+def test_regeneration_keeps_base_files_and_clears_stale_channels(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = [
+        "generate-client",
+        "-s",
+        str(CHAT),
+        "-o",
+        str(out),
+        "--package",
+        "chat_sdk",
+        "--no-format",
+    ]
+    assert main(args) == 0
+    (out / "pyproject.toml").write_text("# customised\n")
+    stale = out / "chat_sdk" / "old_channel"
+    stale.mkdir()
+    (stale / "connection.py").write_text("")
+    assert main([*args, "--no-clear-channels"]) == 0
+    assert stale.exists() and (out / "pyproject.toml").read_text() == "# customised\n"
+    assert main(args) == 0
+    assert not stale.exists() and (out / "pyproject.toml").read_text() == "# customised\n"
+    assert main([*args, "--override-base"]) == 0
+    assert (out / "pyproject.toml").read_text().startswith("[build-system]")
+    assert main([*args, "--clear-output"]) == 0  # its own output: allowed
+    assert (out / "pyproject.toml").read_text().startswith("[build-system]")
+
+
+def test_output_is_byte_identical_whatever_the_cwd_and_hash_seed(tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    common = ["generate-client", "-s", str(FEED), "-c", str(FEED_CONFIG), "--no-format", "-q"]
+    assert run_module(*common, "-o", str(a), seed="1").returncode == 0
+    assert run_module(*common, "-o", str(b), cwd=elsewhere, seed="4242").returncode == 0
+    assert digest(a) == digest(b)
+    for path in a.rglob("*.py"):
+        text = path.read_text()
+        assert str(tmp_path) not in text and "/work/" not in text and "/root" not in text

@@ -1,0 +1,261 @@
+"""The user-facing contract (shared/notes/sdk-api.md) with generated SDKs and a real server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+import sockgen_runtime
+from runtime.wsserver import WsServer, drop_tcp
+from websockets.asyncio.server import ServerConnection
+
+FEED_EVENTS = [
+    '{"type":"subscribed","channel":"general"}',
+    '{"type":"message_received","channel":"general","content":"hi","author":{"id":"u1","name":"Ann"}}',
+    '{"type":"error","message":"slow down"}',
+]
+
+
+def feed_script(server: WsServer, expect: int) -> Any:
+    async def script(ws: ServerConnection, i: int) -> None:
+        for _ in range(expect):
+            server.received.append(await ws.recv())
+        for frame in FEED_EVENTS:
+            await ws.send(frame)
+        await ws.close()
+
+    return script
+
+
+def test_sync_connection_api(server: WsServer, feed_sdk: dict[str, ModuleType]) -> None:
+    acme: Any = feed_sdk["feed_sdk"]
+    feed: Any = feed_sdk["feed_sdk.feed"]
+    server.script = feed_script(server, 3)
+    client = acme.Acme(base_url=server.http_url, headers={"Authorization": "Bearer t"})
+    seen: list[str] = []
+    with client.feed.connect(token="t", channel="general") as conn:
+        conn.send({"type": "subscribe", "channel": "general"})
+        conn.send(feed.SubscribeEvent(channel="general"))
+        conn.room.send_message(channel="general", content="hi")
+        for event in conn:
+            match event:
+                case feed.MessageReceivedEvent():
+                    seen.append(f"{event.channel}:{event.content}:{event.author.name}")
+                case feed.SubscribedEvent():
+                    seen.append("subscribed")
+                case feed.FeedErrorEvent():
+                    seen.append(f"error:{event.message}")
+    assert seen == ["subscribed", "general:hi:Ann", "error:slow down"]
+    assert [json.loads(f) for f in server.received] == [
+        {"type": "subscribe", "channel": "general"},
+        {"type": "subscribe", "channel": "general"},
+        {"type": "room.send_message", "channel": "general", "content": "hi"},
+    ]
+    (shake,) = server.handshakes
+    assert (
+        shake.path == "/feed?token=t&channel=general"
+    )  # compact left out: the server's default applies
+    assert shake.headers["Authorization"] == "Bearer t"
+
+
+def test_async_handlers_reconnect_and_helpers(
+    server: WsServer, feed_sdk: dict[str, ModuleType]
+) -> None:
+    acme: Any = feed_sdk["feed_sdk"]
+
+    async def script(ws: ServerConnection, i: int) -> None:
+        if i == 0:
+            await ws.send(FEED_EVENTS[0])
+            await drop_tcp(ws)
+            return
+        for frame in FEED_EVENTS[1:]:
+            await ws.send(frame)
+        await ws.send(b"\x00audio")
+        await ws.send("not json")
+        server.received.append(await ws.recv())  # the handler's ack to message_received
+        await ws.close()
+
+    server.script = script
+
+    async def main() -> list[Any]:
+        got: list[Any] = []
+        async with acme.AsyncAcme(base_url=server.url).feed.connect(
+            token="t",
+            on_reconnecting=lambda e: {"extra_query": {"resume": "1"}},
+            initial_delay=0.01,
+            max_delay=0.02,
+        ) as conn:
+
+            async def on_message(event: Any) -> None:
+                got.append(("message", event.content))
+                await conn.room.send_message(channel="general", content="ack", priority="high")
+
+            conn.on("message_received", on_message)
+            conn.on("subscribed", lambda e: got.append(("subscribed", e.channel)))
+            conn.on("error", lambda e: got.append(("error", type(e).__name__)))
+            conn.on("raw_data", lambda b: got.append(("raw", b)))
+            await conn.dispatch_events()
+        return got
+
+    got = asyncio.run(main())
+    assert got == [
+        ("subscribed", "general"),
+        ("message", "hi"),
+        ("error", "FeedErrorEvent"),  # the spec's own error event
+        ("raw", b"\x00audio"),
+        ("error", "InvalidMessage"),  # a frame that is not JSON
+    ]
+    assert [json.loads(f) for f in server.received] == [
+        {"type": "room.send_message", "channel": "general", "content": "ack", "priority": "high"}
+    ]
+    assert server.handshakes[1].path == "/feed?token=t&resume=1"
+
+
+def test_handler_class_api(server: WsServer, chat_sdk: dict[str, ModuleType]) -> None:
+    room: Any = chat_sdk["chat_sdk.room"]
+    received: list[Any] = []
+
+    async def script(ws: ServerConnection, i: int) -> None:
+        received.append(json.loads(await ws.recv()))
+        await ws.send('{"action":"joined","room_id":"lobby one","members":["ann"]}')
+        await ws.send(
+            '{"action":"message_received","message_id":"m1","user_name":"bob",'
+            '"content":"hey","sent_at":"2026-11-21T10:00:00Z","reply-to":"m0"}'
+        )
+        await ws.close()
+
+    server.script = script
+
+    class MyRoom(room.RoomClient):  # type: ignore[misc]
+        seen: list[str]
+
+        async def send_init_message(self) -> None:
+            self.seen = []
+            await self.send_message(room.JoinMessage(user_name="ann"))
+
+        async def handle_message(self, message: Any) -> None:
+            match message:
+                case room.JoinedMessage():
+                    self.seen.append(f"joined {message.room_id}")
+                case room.MessageReceived():
+                    self.seen.append(
+                        f"{message.content} (re {message.reply_to}) at {message.sent_at.isoformat()}"
+                    )
+
+    client = MyRoom(f"127.0.0.1:{server.port}", protocol="ws", path_params={"room_id": "lobby one"})
+    asyncio.run(client.handle())
+    assert client.seen == ["joined lobby one", "hey (re m0) at 2026-11-21T10:00:00+00:00"]
+    assert received == [{"action": "join", "user_name": "ann"}]
+    assert server.handshakes[0].path == "/ws/rooms/lobby%20one"
+
+
+USER_CODE = """
+from __future__ import annotations
+
+from typing import assert_never
+
+from feed_sdk import Acme, AsyncAcme
+from feed_sdk.feed import FeedClient, FeedErrorEvent, IncomingMessage, MessageReceivedEvent, ServerEvent, SubscribeEvent, SubscribedEvent
+
+
+def sync_use() -> None:
+    client = Acme(base_url="wss://api.example.com", headers={"Authorization": "Bearer t"})
+    with client.feed.connect(token="t", channel="general") as conn:
+        conn.send({"type": "subscribe", "channel": "general"})
+        conn.send(SubscribeEvent(channel="general"))
+        conn.room.send_message(channel="general", content="hi")
+        event: ServerEvent = conn.recv()
+        for event in conn:
+            match event:
+                case MessageReceivedEvent(channel=c, content=text):
+                    print(c, text)
+                case SubscribedEvent() | FeedErrorEvent():
+                    pass
+                case _:
+                    assert_never(event)
+
+
+async def async_use() -> None:
+    async with AsyncAcme(base_url="wss://x").feed.connect(
+        token="t", on_reconnecting=lambda e: None, max_retries=5, initial_delay=0.5, max_delay=8.0,
+        max_queue_size=1 << 20, extra_query={"a": 1}, extra_headers={"b": "c"},
+    ) as conn:
+        @conn.on("message_received")
+        async def on_message(event: MessageReceivedEvent) -> None:
+            print(event.author.name)
+
+        await conn.send(SubscribeEvent(channel="x"))
+        await conn.room.send_message(channel="x", content="y", priority="low")
+        await conn.dispatch_events()
+
+
+class MyFeed(FeedClient):
+    async def send_init_message(self) -> None:
+        await self.send_message(SubscribeEvent(channel="general"))
+
+    async def handle_message(self, message: IncomingMessage) -> None:
+        match message:
+            case MessageReceivedEvent() | SubscribedEvent() | FeedErrorEvent():
+                pass
+            case _:
+                assert_never(message)
+"""
+
+WRONG_CODE = """
+from feed_sdk import Acme
+from feed_sdk.feed import MessageReceivedEvent, SubscribeEvent
+
+def wrong() -> None:
+    with Acme(base_url="wss://x").feed.connect(channel="general") as conn:
+        conn.room.send_message(channel="g", content=1)
+        conn.send(SubscribeEvent(chanel="g"))
+
+        @conn.on("subscribed")
+        def handler(event: MessageReceivedEvent) -> None: ...
+"""
+
+
+def mypy(sdk_root: Path, code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    user = tmp_path / "user_code.py"
+    user.write_text(code)
+    runtime = str(Path(sockgen_runtime.__file__).parent.parent)
+    env = {**os.environ, "MYPYPATH": os.pathsep.join([str(sdk_root), runtime])}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            "--cache-dir",
+            str(tmp_path / ".m"),
+            str(user),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+
+
+@pytest.mark.skipif(
+    sys.version_info < (3, 11), reason="the contract's user code uses typing.assert_never (3.11+)"
+)
+def test_contract_user_code_type_checks(sdk_root: Path, tmp_path: Path) -> None:
+    result = mypy(sdk_root, USER_CODE, tmp_path)
+    assert result.returncode == 0, result.stdout
+
+
+def test_mistakes_are_type_errors(sdk_root: Path, tmp_path: Path) -> None:
+    out = mypy(sdk_root, WRONG_CODE, tmp_path).stdout
+    assert 'Missing named argument "token"' in out
+    assert 'Argument "content" to "send_message"' in out
+    assert 'Unexpected keyword argument "chanel"' in out
+    assert "on" in out and "MessageReceivedEvent" in out  # a handler typed for the wrong event
