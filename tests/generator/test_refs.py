@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from sockgen.errors import SpecError
 from sockgen.load import Workspace
-from sockgen.refs import Location, Resolver, escape, join_pointer, split_pointer, unescape
+from sockgen.pointers import escape, join_pointer, split_pointer, unescape
+from sockgen.refs import Location, Resolver
 
 
 def resolver(tmp_path: Path, files: dict[str, str]) -> tuple[Resolver, list[str]]:

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from .errors import SpecError
+from .pointers import split_pointer
 
 #: Nodes an aliased YAML document may expand to; real specs are far below it.
 MAX_EXPANDED_NODES = 5_000_000
@@ -58,6 +59,12 @@ _SpecLoader.add_implicit_resolver(
 )
 
 
+def _compose(text: str) -> Any:
+    """The YAML node tree, with marks (line and column) on every node."""
+    compose: Any = yaml.compose
+    return compose(text, Loader=_SpecLoader)
+
+
 @dataclass
 class Document:
     """One parsed file. ``name`` is how errors and generated code refer to it."""
@@ -70,11 +77,9 @@ class Document:
 
     def position(self, pointer: str) -> tuple[int, int] | None:
         """1-based (line, column) of the node at ``pointer``, when it can be found."""
-        from .refs import split_pointer
-
         if self._nodes is None:
             try:
-                self._nodes = yaml.compose(self.text, Loader=_SpecLoader)
+                self._nodes = _compose(self.text)
             except yaml.YAMLError:
                 return None
         node = self._nodes

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from . import codegen, dependencies, layout_rules, module_mapper, tailor
+from . import target_types as sdk_target_types
+from .target_types import WebsocketSdkTarget
+
 
 def rules() -> Iterable[Any]:
-    return ()
+    return (
+        *sdk_target_types.rules(),
+        *layout_rules.rules(),
+        *module_mapper.rules(),
+        *dependencies.rules(),
+        *codegen.rules(),
+        *tailor.rules(),
+    )
 
 
 def target_types() -> Iterable[type]:
-    return ()
+    return (WebsocketSdkTarget,)

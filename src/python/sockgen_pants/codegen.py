@@ -1,0 +1,166 @@
+"""Codegen: run the sockgen PEX in the sandbox on a websocket_sdk's files."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any, Iterable
+
+from pants.backend.python.target_types import EntryPoint, PythonSourceField
+from pants.backend.python.util_rules import pex, pex_from_targets
+from pants.backend.python.util_rules.pex import Pex, PexProcess
+from pants.backend.python.util_rules.pex_from_targets import PexFromTargetsRequest
+from pants.base.glob_match_error_behavior import GlobMatchErrorBehavior
+from pants.core.target_types import FileSourceField, ResourceSourceField
+from pants.core.util_rules.source_files import SourceFiles, SourceFilesRequest
+from pants.engine.addresses import Address, AddressInput
+from pants.engine.fs import (
+    AddPrefix,
+    Digest,
+    DigestSubset,
+    MergeDigests,
+    PathGlobs,
+    RemovePrefix,
+    Snapshot,
+)
+from pants.engine.process import FallibleProcessResult
+from pants.engine.rules import Get, MultiGet, collect_rules, rule
+from pants.engine.target import (
+    GeneratedSources,
+    GenerateSourcesRequest,
+    SourcesField,
+    TransitiveTargets,
+    TransitiveTargetsRequest,
+)
+from pants.engine.unions import UnionRule
+from pants.source.source_root import SourceRoot, SourceRootRequest
+from pants.util.logging import LogLevel
+
+from .layout_rules import config_path, package_name
+from .subsystem import WebsocketSdkSubsystem
+from .target_types import WebsocketSdkPythonSourceRootField, WebsocketSdkSourceField
+
+logger = logging.getLogger(__name__)
+
+OUTPUT_DIR = "__sockgen_out"
+
+
+class WebsocketSdkGenerationError(Exception):
+    """The generator refused the spec; carries its one-line message."""
+
+
+class GeneratePythonFromWebsocketSdkRequest(GenerateSourcesRequest):
+    input = WebsocketSdkSourceField
+    output = PythonSourceField
+
+
+@dataclass(frozen=True)
+class SockgenGeneratorRequest:
+    """The generator PEX, built from ``[sockgen].generator``."""
+
+
+@rule(desc="Build the sockgen generator PEX")
+async def build_generator(_: SockgenGeneratorRequest, subsystem: WebsocketSdkSubsystem) -> Pex:
+    address = await Get(
+        Address,
+        AddressInput,
+        AddressInput.parse(subsystem.generator, description_of_origin="[sockgen].generator"),
+    )
+    return await Get(
+        Pex,
+        PexFromTargetsRequest(
+            [address],
+            output_filename="sockgen.pex",
+            internal_only=True,
+            main=EntryPoint.parse("sockgen.cli:main"),
+            description="Build the sockgen generator",
+        ),
+    )
+
+
+@rule(desc="Generate Python from a WebSocket API spec")
+async def generate_python_from_websocket_sdk(
+    request: GeneratePythonFromWebsocketSdkRequest,
+) -> GeneratedSources:
+    tgt = request.protocol_target
+    spec = tgt[WebsocketSdkSourceField].file_path
+    package = package_name(tgt)
+    config = config_path(tgt)
+
+    transitive = await Get(TransitiveTargets, TransitiveTargetsRequest([tgt.address]))
+    generator, sources, config_digest = await MultiGet(
+        Get(Pex, SockgenGeneratorRequest()),
+        Get(
+            SourceFiles,
+            SourceFilesRequest(
+                (t.get(SourcesField) for t in transitive.closure),
+                for_sources_types=(WebsocketSdkSourceField, FileSourceField, ResourceSourceField),
+                enable_codegen=False,
+            ),
+        ),
+        Get(
+            Digest,
+            PathGlobs(
+                [config] if config else [],
+                glob_match_error_behavior=GlobMatchErrorBehavior.error,
+                description_of_origin=f"the `config` field of {tgt.address}",
+            ),
+        ),
+    )
+    input_digest = await Get(Digest, MergeDigests([sources.snapshot.digest, config_digest]))
+    argv = [
+        "generate-client",
+        "--schema",
+        spec,
+        "--output",
+        OUTPUT_DIR,
+        "--package",
+        package,
+        "--no-format",
+    ]
+    if config:
+        argv += ["--config", config]
+    result = await Get(
+        FallibleProcessResult,
+        PexProcess(
+            generator,
+            argv=argv,
+            input_digest=input_digest,
+            output_directories=(OUTPUT_DIR,),
+            description=f"Generate {package} from {spec} ({tgt.address})",
+            level=LogLevel.DEBUG,
+        ),
+    )
+    stderr = result.stderr.decode("utf-8", "replace").strip()
+    if result.exit_code != 0:
+        message = stderr.splitlines()[-1] if stderr else f"exit code {result.exit_code}"
+        raise WebsocketSdkGenerationError(
+            f"{tgt.address}: could not generate `{package}` from {spec}:\n  {message}"
+        )
+    if stderr:
+        logger.info(f"{tgt.address}:\n{stderr}")
+
+    package_files = await Get(
+        Digest, DigestSubset(result.output_digest, PathGlobs([f"{OUTPUT_DIR}/{package}/**"]))
+    )
+    root_field = tgt[WebsocketSdkPythonSourceRootField].value
+    source_root_request = (
+        SourceRootRequest(PurePath(root_field)) if root_field else SourceRootRequest.for_target(tgt)
+    )
+    stripped, source_root = await MultiGet(
+        Get(Digest, RemovePrefix(package_files, OUTPUT_DIR)),
+        Get(SourceRoot, SourceRootRequest, source_root_request),
+    )
+    if source_root.path == ".":
+        return GeneratedSources(await Get(Snapshot, Digest, stripped))
+    return GeneratedSources(await Get(Snapshot, AddPrefix(stripped, source_root.path)))
+
+
+def rules() -> Iterable[Any]:
+    return [
+        *collect_rules(),
+        *pex.rules(),  # type: ignore[no-untyped-call]
+        *pex_from_targets.rules(),  # type: ignore[no-untyped-call]
+        UnionRule(GenerateSourcesRequest, GeneratePythonFromWebsocketSdkRequest),
+    ]

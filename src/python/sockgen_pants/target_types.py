@@ -1,0 +1,99 @@
+"""The ``websocket_sdk`` target."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from pants.backend.python.target_types import PythonResolveField
+from pants.engine.rules import collect_rules, rule
+from pants.engine.target import (
+    COMMON_TARGET_FIELDS,
+    AllTargets,
+    Dependencies,
+    SingleSourceField,
+    StringField,
+    Target,
+    Targets,
+)
+from pants.util.strutil import help_text
+
+SPEC_EXTENSIONS = (".yaml", ".yml", ".json")
+
+
+class WebsocketSdkSourceField(SingleSourceField):
+    expected_file_extensions = SPEC_EXTENSIONS
+    help = help_text("The AsyncAPI (2.x, 3.0) or OpenAPI (3.0, 3.1) document, JSON or YAML.")
+
+
+class WebsocketSdkConfigField(StringField):
+    alias = "config"
+    help = help_text(
+        """
+        A sockgen or Stainless-style config file, relative to this BUILD file's folder.
+        Required for OpenAPI specs (it names each WebSocket's client and server event schemas).
+        """
+    )
+
+
+class WebsocketSdkPackageField(StringField):
+    alias = "package"
+    help = help_text(
+        """
+        The Python package to generate (what downstream code imports). Defaults to the
+        target's name in snake_case.
+        """
+    )
+
+
+class WebsocketSdkDependenciesField(Dependencies):
+    help = help_text(
+        """
+        Other files the spec reaches with relative `$ref`s (`files` or `resources` targets,
+        or other `websocket_sdk` targets), so that multi-file specs are complete in the sandbox.
+        """
+    )
+
+
+class WebsocketSdkPythonResolveField(PythonResolveField):
+    alias = "python_resolve"
+
+
+class WebsocketSdkPythonSourceRootField(StringField):
+    alias = "python_source_root"
+    help = help_text(
+        "The source root to generate the package under. Defaults to the spec's own source root."
+    )
+
+
+class WebsocketSdkTarget(Target):
+    alias = "websocket_sdk"
+    core_fields = (
+        *COMMON_TARGET_FIELDS,
+        WebsocketSdkSourceField,
+        WebsocketSdkConfigField,
+        WebsocketSdkPackageField,
+        WebsocketSdkDependenciesField,
+        WebsocketSdkPythonResolveField,
+        WebsocketSdkPythonSourceRootField,
+    )
+    help = help_text(
+        """
+        A typed Python WebSocket SDK generated from an AsyncAPI or OpenAPI spec by sockgen.
+
+        Python code that imports the package (or any of its modules) depends on this target
+        without declaring it.
+        """
+    )
+
+
+class AllWebsocketSdkTargets(Targets):
+    pass
+
+
+@rule(desc="Find all websocket_sdk targets in the project")
+def find_all_websocket_sdk_targets(targets: AllTargets) -> AllWebsocketSdkTargets:
+    return AllWebsocketSdkTargets(tgt for tgt in targets if tgt.has_field(WebsocketSdkSourceField))
+
+
+def rules() -> Iterable[Any]:
+    return collect_rules()
