@@ -1,0 +1,45 @@
+"""The module list the Pants plugin predicts (without running the generator) is what it writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from generator.support import CONFIGS, CORPUS_CASES, corpus_dir
+from sockgen import layout
+from sockgen.generate import generate
+from sockgen.load import parse
+
+SPEC_CASES = [
+    ("specs/chat/chat.asyncapi.yaml", None, "chat_sdk"),
+    ("specs/feed/feed.openapi.yaml", "specs/feed/stainless.yaml", "feed_sdk"),
+]
+
+
+def predicted(spec: Path, config: Path | None, package: str) -> list[str]:
+    """Exactly what sockgen_pants.layout_rules computes from the two files."""
+    data = parse(spec.read_text(), spec.name, json_only=spec.suffix == ".json")
+    cfg = parse(config.read_text(), config.name) if config else None
+    keys = layout.channel_keys(data, cfg)
+    return layout.python_modules(package, layout.channel_modules(keys).values())
+
+
+def written(spec: Path, config: Path | None, package: str) -> list[str]:
+    files = generate(spec, config, package).files
+    return sorted(
+        p[:-3].replace("/", ".").removesuffix(".__init__") for p in files if p.endswith(".py")
+    )
+
+
+@pytest.mark.parametrize(("spec", "config", "package"), SPEC_CASES)
+def test_specs(spec: str, config: str | None, package: str) -> None:
+    args = (Path(spec), Path(config) if config else None, package)
+    assert predicted(*args) == written(*args)
+
+
+@pytest.mark.parametrize(
+    ("spec", "config", "package"), CORPUS_CASES, ids=[c[2] for c in CORPUS_CASES]
+)
+def test_corpus(spec: str, config: str | None, package: str) -> None:
+    args = (corpus_dir() / spec, CONFIGS / config if config else None, package)
+    assert predicted(*args) == written(*args)

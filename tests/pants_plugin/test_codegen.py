@@ -1,0 +1,147 @@
+# mypy: disallow-untyped-calls=False
+# (Pants' own rules() and target_types() functions are untyped.)
+"""The codegen rule in RuleRunner, with the real generator built from this repository's sources."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+from pants.backend.python import register as python_backend
+from pants.core import register as core_backend
+from pants.engine.addresses import Address
+from pants.engine.fs import Digest, DigestContents
+from pants.engine.internals.scheduler import ExecutionError
+from pants.engine.target import GeneratedSources, HydratedSources, HydrateSourcesRequest
+from pants.testutil.rule_runner import QueryRule, RuleRunner
+from sockgen_pants import register
+from sockgen_pants.codegen import GeneratePythonFromWebsocketSdkRequest
+from sockgen_pants.target_types import WebsocketSdkSourceField, WebsocketSdkTarget
+
+COPIED = ("src/python/sockgen", "src/python/sockgen_runtime", "3rdparty/python")
+PEX_SHA = "b13782df7ba90c0a5061d5bb4fe8fb3943f0997c0cacda87a6c95b4f4956aa18"
+
+
+def repository_files() -> dict[str, str]:
+    out = {}
+    for root in COPIED:
+        for path in sorted(Path(root).rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".jinja", ".lock", ".txt"):
+                out[str(path)] = path.read_text()
+    return out
+
+
+@pytest.fixture
+def rule_runner() -> RuleRunner:
+    pex_dir = os.environ.get("SOCKGEN_PANTS_PEX_DIR")
+    if not pex_dir:
+        pytest.skip("SOCKGEN_PANTS_PEX_DIR is not set (run through ./pants)")
+    runner = RuleRunner(
+        rules=[
+            *core_backend.rules(),
+            *python_backend.rules(),
+            *register.rules(),
+            QueryRule(GeneratedSources, [GeneratePythonFromWebsocketSdkRequest]),
+            QueryRule(HydratedSources, [HydrateSourcesRequest]),
+            QueryRule(DigestContents, [Digest]),
+        ],
+        target_types=[
+            *core_backend.target_types(),
+            *python_backend.target_types(),
+            WebsocketSdkTarget,
+        ],
+    )
+    known = [
+        f"v2.20.3|{p}|{PEX_SHA}|4191194"
+        for p in ("linux_x86_64", "linux_arm64", "macos_x86_64", "macos_arm64")
+    ]
+    runner.set_options(
+        [
+            "--source-root-patterns=['src/python', 'specs']",
+            "--python-enable-resolves",
+            "--python-resolves={'python-default': '3rdparty/python/default.lock'}",
+            "--python-interpreter-constraints=['CPython>=3.10,<3.14']",
+            "--python-interpreter-versions-universe=['3.9', '3.10', '3.11', '3.12', '3.13']",
+            "--python-pip-version=latest",
+            "--python-bootstrap-search-path=['<PYENV>', '<PATH>']",
+            "--pex-cli-version=v2.20.3",
+            f"--pex-cli-known-versions={known}",
+            f"--pex-cli-url-template=file://{pex_dir}/pex-2.20.3",
+        ],
+        env_inherit={"PATH", "PYENV_ROOT", "HOME"},
+    )
+    runner.write_files(
+        {
+            **repository_files(),
+            "src/python/sockgen/BUILD": dedent(
+                """\
+                python_sources(dependencies=[":templates"])
+                resources(name="templates", sources=["templates/*.jinja"])
+                pex_binary(name="cli", entry_point="sockgen.cli:main")
+                """
+            ),
+            "src/python/sockgen_runtime/BUILD": "python_sources()",
+            "3rdparty/python/BUILD": dedent(
+                """\
+                python_requirements(
+                    name="default", source="requirements-default.txt", resolve="python-default",
+                    module_mapping={"PyYAML": ["yaml"]}, type_stubs_module_mapping={"types-PyYAML": ["yaml"]},
+                )
+                """
+            ),
+        }
+    )
+    return runner
+
+
+def generate(rule_runner: RuleRunner, address: Address) -> dict[str, str]:
+    tgt = rule_runner.get_target(address)
+    protocol_sources = rule_runner.request(
+        HydratedSources, [HydrateSourcesRequest(tgt[WebsocketSdkSourceField])]
+    )
+    generated = rule_runner.request(
+        GeneratedSources, [GeneratePythonFromWebsocketSdkRequest(protocol_sources.snapshot, tgt)]
+    )
+    contents = rule_runner.request(DigestContents, [generated.snapshot.digest])
+    return {c.path: c.content.decode() for c in contents}
+
+
+@pytest.mark.timeout(600)
+def test_codegen_of_a_multi_file_spec_lands_under_the_source_root(rule_runner: RuleRunner) -> None:
+    rule_runner.write_files(
+        {
+            "specs/chat/chat.asyncapi.yaml": Path("specs/chat/chat.asyncapi.yaml").read_text(),
+            "specs/chat/schemas.yaml": Path("specs/chat/schemas.yaml").read_text(),
+            "specs/BUILD": dedent(
+                """\
+                websocket_sdk(name="chat_sdk", source="chat/chat.asyncapi.yaml", dependencies=[":schemas"])
+                files(name="schemas", sources=["chat/schemas.yaml"])
+                """
+            ),
+        }
+    )
+    files = generate(rule_runner, Address("specs", target_name="chat_sdk"))
+    assert "specs/chat_sdk/room/messages.py" in files and "specs/chat_sdk/py.typed" in files
+    assert "class MessageReceived(SockgenModel):" in files["specs/chat_sdk/room/messages.py"]
+    assert not any(path.endswith("pyproject.toml") or ".sockgen" in path for path in files)
+
+
+@pytest.mark.timeout(600)
+def test_a_broken_spec_names_the_target_the_file_and_the_problem(rule_runner: RuleRunner) -> None:
+    rule_runner.write_files(
+        {
+            "specs/bad.asyncapi.yaml": "asyncapi: 3.0.0\nchannels:\n  a:\n    address: /x\n    messages:\n      m: {$ref: '#/nope'}\n",
+            "specs/BUILD": 'websocket_sdk(name="bad", source="bad.asyncapi.yaml")',
+        }
+    )
+    with pytest.raises(ExecutionError) as info:
+        generate(rule_runner, Address("specs", target_name="bad"))
+    message = str(info.value)
+    assert "specs:bad: could not generate `bad` from specs/bad.asyncapi.yaml:" in message
+    assert (
+        "sockgen: error: bad.asyncapi.yaml:6:10 (at /channels/a/messages/m): $ref '#/nope' points to nothing"
+        in message
+    )
+    assert "Traceback" not in message.split("WebsocketSdkGenerationError")[-1]

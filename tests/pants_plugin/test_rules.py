@@ -1,0 +1,213 @@
+# mypy: disallow-untyped-calls=False
+# (Pants' own rules() and target_types() functions are untyped.)
+"""The plugin's rules in Pants' RuleRunner: target, module mapping, runtime deps, tailor."""
+
+from __future__ import annotations
+
+from textwrap import dedent
+
+import pytest
+from pants.backend.python import target_types_rules
+from pants.backend.python.dependency_inference import module_mapper
+from pants.backend.python.target_types import PythonRequirementTarget, PythonSourcesGeneratorTarget
+from pants.core.goals.tailor import AllOwnedSources, PutativeTarget, PutativeTargets
+from pants.core.target_types import FilesGeneratorTarget
+from pants.engine.addresses import Address
+from pants.engine.internals.scheduler import ExecutionError
+from pants.engine.target import InferredDependencies
+from pants.testutil.rule_runner import QueryRule, RuleRunner
+from sockgen_pants import register
+from sockgen_pants.dependencies import (
+    InferWebsocketSdkRuntimeDependencies,
+    WebsocketSdkRuntimeFieldSet,
+)
+from sockgen_pants.layout_rules import WebsocketSdkLayout, WebsocketSdkLayoutRequest
+from sockgen_pants.tailor import PutativeWebsocketSdkTargetsRequest
+from sockgen_pants.target_types import WebsocketSdkTarget
+
+CHAT = dedent(
+    """\
+    asyncapi: 3.0.0
+    info: {title: Chat, version: "1"}
+    channels:
+      room:
+        address: /rooms/{id}
+        messages: {}
+      Admin Events:
+        address: /admin
+    """
+)
+FEED = "openapi: 3.1.0\ninfo: {title: Feed, version: '1'}\npaths: {}\n"
+FEED_CONFIG = dedent(
+    """\
+    resources:
+      feed:
+        methods:
+          connect: {type: websocket, path: /feed, client_event_schema_uri: '#/x', server_event_schema_uri: '#/y'}
+      beta:
+        subresources:
+          live:
+            methods:
+              stream: {type: websocket, path: /live, client_event_schema_uri: '#/x', server_event_schema_uri: '#/y'}
+    """
+)
+
+
+@pytest.fixture
+def rule_runner() -> RuleRunner:
+    return RuleRunner(
+        rules=[
+            *register.rules(),
+            *module_mapper.rules(),
+            *target_types_rules.rules(),
+            QueryRule(WebsocketSdkLayout, [WebsocketSdkLayoutRequest]),
+            QueryRule(module_mapper.PythonModuleOwners, [module_mapper.PythonModuleOwnersRequest]),
+            QueryRule(InferredDependencies, [InferWebsocketSdkRuntimeDependencies]),
+            QueryRule(PutativeTargets, [PutativeWebsocketSdkTargetsRequest, AllOwnedSources]),
+        ],
+        target_types=[
+            WebsocketSdkTarget,
+            PythonRequirementTarget,
+            PythonSourcesGeneratorTarget,
+            FilesGeneratorTarget,
+        ],
+    )
+
+
+def sdk_files() -> dict[str, str]:
+    return {
+        "specs/chat.asyncapi.yaml": CHAT,
+        "specs/feed.openapi.yaml": FEED,
+        "specs/feed.stainless.yaml": FEED_CONFIG,
+        "specs/BUILD": dedent(
+            """\
+            websocket_sdk(name="chat", source="chat.asyncapi.yaml")
+            websocket_sdk(name="feed", source="feed.openapi.yaml", config="feed.stainless.yaml", package="acme_feed")
+            """
+        ),
+    }
+
+
+def owners(rule_runner: RuleRunner, module: str) -> tuple[Address, ...]:
+    result = rule_runner.request(
+        module_mapper.PythonModuleOwners,
+        [module_mapper.PythonModuleOwnersRequest(module, resolve=None)],
+    )
+    return result.unambiguous
+
+
+def test_target_fields_and_predicted_layout(rule_runner: RuleRunner) -> None:
+    rule_runner.write_files(sdk_files())
+    chat = rule_runner.get_target(Address("specs", target_name="chat"))
+    sdk = rule_runner.request(WebsocketSdkLayout, [WebsocketSdkLayoutRequest.for_target(chat)])
+    assert sdk.package == "chat" and sdk.channel_modules == ("room", "admin_events")
+    assert "chat.admin_events.connection" in sdk.python_modules
+    feed = rule_runner.get_target(Address("specs", target_name="feed"))
+    sdk = rule_runner.request(WebsocketSdkLayout, [WebsocketSdkLayoutRequest.for_target(feed)])
+    assert sdk.package == "acme_feed" and sdk.channel_modules == ("feed", "beta_live")
+
+
+def test_every_generated_module_is_mapped_to_its_target(rule_runner: RuleRunner) -> None:
+    rule_runner.write_files(sdk_files())
+    chat, feed = Address("specs", target_name="chat"), Address("specs", target_name="feed")
+    for module in ("chat", "chat.room", "chat.room.messages", "chat.shared.models", "chat._client"):
+        assert owners(rule_runner, module) == (chat,), module
+    for module in ("acme_feed", "acme_feed.beta_live.connection", "acme_feed.feed.client"):
+        assert owners(rule_runner, module) == (feed,), module
+    assert owners(rule_runner, "chat.nope") == (
+        chat,
+    )  # `from chat import nope`: the parent owns it
+    assert owners(rule_runner, "chatx") == ()
+
+
+def test_a_spec_that_does_not_parse_names_the_target_and_file(rule_runner: RuleRunner) -> None:
+    rule_runner.write_files(
+        {
+            "specs/bad.asyncapi.yaml": "channels: [1, 2\n",
+            "specs/BUILD": 'websocket_sdk(name="bad", source="bad.asyncapi.yaml")',
+        }
+    )
+    with pytest.raises(ExecutionError) as info:
+        owners(rule_runner, "bad")
+    assert "specs:bad: specs/bad.asyncapi.yaml:2:1: invalid YAML" in str(info.value)
+
+
+def runtime_deps(rule_runner: RuleRunner, address: Address) -> InferredDependencies:
+    tgt = rule_runner.get_target(address)
+    return rule_runner.request(
+        InferredDependencies,
+        [InferWebsocketSdkRuntimeDependencies(WebsocketSdkRuntimeFieldSet.create(tgt))],
+    )
+
+
+def test_runtime_dependencies_are_inferred(rule_runner: RuleRunner) -> None:
+    rule_runner.write_files(
+        {
+            **sdk_files(),
+            "3rdparty/BUILD": dedent(
+                """\
+                python_requirement(name="pydantic", requirements=["pydantic>=2.11"])
+                python_requirement(name="websockets", requirements=["websockets>=13"])
+                """
+            ),
+            "src/sockgen_runtime/__init__.py": "",
+            "src/sockgen_runtime/BUILD": "python_sources()",
+        }
+    )
+    rule_runner.set_options(["--source-root-patterns=['src', 'specs']"])
+    deps = runtime_deps(rule_runner, Address("specs", target_name="chat"))
+    assert set(deps.include) == {
+        Address("src/sockgen_runtime", relative_file_path="__init__.py"),
+        Address("3rdparty", target_name="pydantic"),
+        Address("3rdparty", target_name="websockets"),
+    }
+
+
+def test_a_missing_runtime_library_is_a_clear_error(rule_runner: RuleRunner) -> None:
+    rule_runner.write_files(
+        {
+            **sdk_files(),
+            "3rdparty/BUILD": 'python_requirement(name="pydantic", requirements=["pydantic"])',
+        }
+    )
+    with pytest.raises(ExecutionError) as info:
+        runtime_deps(rule_runner, Address("specs", target_name="chat"))
+    message = str(info.value)
+    assert (
+        "The code generated from specs:chat imports `sockgen_runtime`, but no target provides it"
+        in message
+    )
+    assert "[sockgen].infer_runtime_dependency" in message
+
+
+def test_tailor_proposes_targets_for_unowned_asyncapi_files(rule_runner: RuleRunner) -> None:
+    rule_runner.write_files(
+        {
+            "api/chat.asyncapi.yaml": CHAT,
+            "api/Market Data.asyncapi.json": "{}",
+            "api/owned.asyncapi.yml": CHAT,
+            "api/other.yaml": "a: 1",
+        }
+    )
+    result = rule_runner.request(
+        PutativeTargets,
+        [PutativeWebsocketSdkTargetsRequest(("api",)), AllOwnedSources(["api/owned.asyncapi.yml"])],
+    )
+    assert result == PutativeTargets(
+        [
+            PutativeTarget.for_target_type(
+                WebsocketSdkTarget,
+                "api",
+                "market_data_sdk",
+                ["Market Data.asyncapi.json"],
+                kwargs={"source": "Market Data.asyncapi.json"},
+            ),
+            PutativeTarget.for_target_type(
+                WebsocketSdkTarget,
+                "api",
+                "chat_sdk",
+                ["chat.asyncapi.yaml"],
+                kwargs={"source": "chat.asyncapi.yaml"},
+            ),
+        ]
+    )
