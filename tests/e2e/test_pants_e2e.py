@@ -1,0 +1,161 @@
+"""End to end: ./pants over specs/ in a copy of this repository, as a user runs it.
+
+export-codegen, the downstream app's tests (generated clients against a real
+server), check, package (and a fresh virtualenv that installs and imports the
+wheels), incremental codegen (edit one of several specs: the generator runs
+once, for that spec), and a broken spec's error.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import venv
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.timeout(3000)
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    source = Path(os.environ.get("SOCKGEN_BUILDROOT", ""))
+    if not (source / "pants.toml").is_file():
+        pytest.fail(f"SOCKGEN_BUILDROOT={source} is not this repository (set by pants.toml [test])")
+    files = (
+        subprocess.run(
+            ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+            cwd=source,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
+    copy = tmp_path_factory.mktemp("repo")
+    for rel in filter(None, files):
+        src = source / rel
+        if src.is_file():
+            dst = copy / rel
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)
+    return copy
+
+
+def pants(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PANTS_")}
+    result = subprocess.run(
+        ["./pants", "--no-pantsd", "--no-dynamic-ui", *args],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=2400,
+    )
+    if check and result.returncode != 0:
+        pytest.fail(
+            f"./pants {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-6000:]}"
+        )
+    return result
+
+
+def test_export_codegen_writes_both_sdks(repo: Path) -> None:
+    pants(repo, "export-codegen", "specs::")
+    out = repo / "dist" / "codegen" / "specs"
+    for module in (
+        "chat_sdk/room/connection.py",
+        "chat_sdk/py.typed",
+        "feed_sdk/feed/messages.py",
+        "feed_sdk/_client.py",
+    ):
+        assert (out / module).is_file(), module
+
+
+def test_downstream_app_tests_and_check(repo: Path) -> None:
+    result = pants(
+        repo, "test", "tests/chatbridge/test_bridge.py:tests@interpreter_constraints=py311"
+    )
+    assert "succeeded" in result.stderr
+    pants(repo, "check", "src/python/chatbridge::", "tests/chatbridge::")
+
+
+def test_check_catches_a_type_error_against_a_generated_sdk(repo: Path) -> None:
+    bad = repo / "src" / "python" / "chatbridge" / "typo.py"
+    bad.write_text(
+        "from feed_sdk.feed import SubscribeEvent\n\nEVENT = SubscribeEvent(chanel='x')\n"
+    )
+    try:
+        result = pants(repo, "check", "src/python/chatbridge/typo.py", check=False)
+        assert result.returncode != 0
+        assert (
+            'Unexpected keyword argument "chanel" for "SubscribeEvent"'
+            in result.stdout + result.stderr
+        )
+    finally:
+        bad.unlink()
+
+
+def test_package_builds_wheels_that_install_and_import(repo: Path, tmp_path: Path) -> None:
+    pants(
+        repo,
+        "package",
+        "src/python/chatbridge:dist",
+        "specs:chat_sdk_dist",
+        "specs:feed_sdk_dist",
+        "src/python/sockgen_runtime:dist",
+    )
+    dist = repo / "dist"
+    wheel = next(dist.glob("chatbridge-*.whl"))
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--find-links", str(dist), str(wheel)],
+        check=True,
+    )
+    code = "import chatbridge.bridge, chat_sdk.room, feed_sdk; print(feed_sdk.Acme(base_url='wss://x').feed)"
+    result = subprocess.run([str(python), "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "feed_sdk._client" in result.stdout
+
+
+def generator_runs(stderr: str) -> list[str]:
+    return sorted(re.findall(r"for Generate (\w+) from ", stderr))
+
+
+def test_editing_one_spec_reruns_the_generator_for_that_spec_only(repo: Path) -> None:
+    pants(repo, "export-codegen", "specs::")  # warm
+    again = pants(repo, "--keep-sandboxes=always", "export-codegen", "specs::")
+    assert generator_runs(again.stderr) == []  # nothing changed: all from the cache
+    spec = repo / "specs" / "feed" / "feed.openapi.yaml"
+    spec.write_text(spec.read_text().replace("A live feed", f"A live feed (edit {os.getpid()})"))
+    edited = pants(repo, "--keep-sandboxes=always", "export-codegen", "specs::")
+    assert generator_runs(edited.stderr) == ["feed_sdk"]
+    print("generator processes after editing one of two specs:", generator_runs(edited.stderr))
+
+
+def test_a_broken_spec_is_a_pants_error_naming_target_file_and_problem(repo: Path) -> None:
+    spec = repo / "specs" / "chat" / "chat.asyncapi.yaml"
+    original = spec.read_text()
+    spec.write_text(
+        original.replace(
+            "$ref: './schemas.yaml#/PingMessage'", "$ref: './schemas.yaml#/NoSuchMessage'"
+        )
+    )
+    try:
+        result = pants(repo, "export-codegen", "specs:chat_sdk", check=False)
+    finally:
+        spec.write_text(original)
+    assert result.returncode != 0
+    assert (
+        "specs:chat_sdk: could not generate `chat_sdk` from specs/chat/chat.asyncapi.yaml:"
+        in result.stderr
+    )
+    assert "sockgen: error: chat.asyncapi.yaml:" in result.stderr
+    assert (
+        "$ref './schemas.yaml#/NoSuchMessage' points to nothing: no 'NoSuchMessage' in schemas.yaml#"
+        in result.stderr
+    )
