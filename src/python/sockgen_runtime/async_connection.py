@@ -43,6 +43,7 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
     def __init__(self, core: ConnectionCore[ServerT], socket: Any) -> None:
         super().__init__(core, socket)
         self._lock = asyncio.Lock()
+        self._last_close: ConnectionClosed = ConnectionClosedOK(None)
 
     # --- sending -------------------------------------------------------------
 
@@ -70,6 +71,13 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
 
     # --- receiving -----------------------------------------------------------
 
+    async def _closed(self, ws: Any, exc: BaseException) -> None:
+        """``ws`` closed: reconnect and return, or raise the close as this runtime's error."""
+        code, reason = close_info(exc)
+        if not self._core.should_reconnect(code):
+            raise self._core.closed(code, reason) from None
+        await self._recover(ws, code, reason)
+
     async def recv_frame(self) -> str | bytes:
         """The next frame as it came (text as ``str``, binary as ``bytes``), reconnecting as configured."""
         while True:
@@ -77,10 +85,7 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
             try:
                 return await ws.recv()  # type: ignore[no-any-return]
             except self._closed_exc as exc:
-                code, reason = close_info(exc)
-                if not self._core.should_reconnect(code):
-                    raise self._core.closed(code, reason) from None
-                await self._recover(ws, code, reason)
+                await self._closed(ws, exc)
 
     async def recv_bytes(self) -> bytes:
         """The next frame's payload as bytes, unparsed."""
@@ -88,30 +93,40 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
         return frame.encode() if isinstance(frame, str) else frame
 
     async def recv(self) -> ServerT:
-        """The next server event. Invalid frames go to ``on("error")``, binary ones to ``on("raw_data")``."""
-        core = self._core
-        parse = core.parse
-        while True:
-            frame = await self.recv_frame()
-            if isinstance(frame, str):
-                try:
-                    return parse(frame)
-                except ValidationError as err:
-                    await self._emit_error(core.invalid(frame, err))
-            else:
-                await self._emit_raw(frame)
+        """The next server event. Invalid frames go to ``on("error")``, binary ones to ``on("raw_data")``.
+
+        Raises :class:`ConnectionClosedOK` after a normal close.
+        """
+        try:
+            return await self.__anext__()
+        except StopAsyncIteration:
+            raise self._last_close from None
 
     def __aiter__(self) -> AsyncIterator[ServerT]:
-        return self._events()
-
-    async def _events(self) -> AsyncIterator[ServerT]:
         """Events until the connection closes normally; an abnormal close raises."""
+        return self
+
+    async def __anext__(self) -> ServerT:
+        # The hot path: one coroutine per event around websockets' own recv().
+        validate = self._validate
         while True:
+            ws = self._ws
             try:
-                event = await self.recv()
-            except ConnectionClosedOK:
-                return
-            yield event
+                frame = await ws.recv()
+            except self._closed_exc as exc:
+                try:
+                    await self._closed(ws, exc)
+                except ConnectionClosedOK as ok:
+                    self._last_close = ok
+                    raise StopAsyncIteration from None
+                continue
+            if type(frame) is str:  # noqa: E721 - exact type check, on the hot path
+                try:
+                    return validate(frame, by_name=False)
+                except ValidationError as err:
+                    await self._emit_error(self._core.invalid(frame, err))
+            else:
+                await self._emit_raw(frame)
 
     # --- push-style handlers: on/once/off come from HandlerMethods -----------
 
@@ -121,16 +136,19 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
         An exception in a handler goes to ``on("error")`` handlers when there are
         any; otherwise it propagates and ends this call.
         """
-        core = self._core
-        names = core.names
-        registry = core.handlers
+        names = self._core.names
+        registry = self._core.handlers
+        take = registry.take
+        isawaitable = inspect.isawaitable
         async for event in self:
-            name = names.get(type(event))
+            name = names.get(event.__class__)
             if name is None:
                 continue
-            for handler in registry.take(name):
+            for handler in take(name):
                 try:
-                    await _maybe_await(handler(event))
+                    result = handler(event)
+                    if result is not None and isawaitable(result):
+                        await result
                 except Exception as exc:
                     if not registry.has("error"):
                         raise

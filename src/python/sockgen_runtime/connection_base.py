@@ -19,6 +19,8 @@ class ConnectionBase(HandlerMethods, Generic[ServerT]):
         self._registry = core.handlers
         self._ws = socket
         self._closed_exc: Any = _websockets.exceptions().ConnectionClosed
+        self._parse = core.parse
+        self._validate = core.channel.validate
 
     @property
     def url(self) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar, overload
 
 Handler = Callable[..., Any]
@@ -18,17 +18,28 @@ class HandlerRegistry:
     def __init__(self, known: Iterable[str]) -> None:
         self._known = frozenset(known) | SPECIAL_EVENTS
         self._handlers: dict[str, list[tuple[Handler, bool]]] = {}
+        self._plain: dict[str, tuple[Handler, ...]] = {}
+        """Per name, the handlers when none of them is a ``once`` handler (the fast path)."""
+
+    def _changed(self, name: str) -> None:
+        entries = self._handlers.get(name)
+        if entries and not any(once for _, once in entries):
+            self._plain[name] = tuple(fn for fn, _ in entries)
+        else:
+            self._plain.pop(name, None)
 
     def add(self, name: str, handler: Handler, *, once: bool = False) -> None:
         if name not in self._known:
             choices = ", ".join(sorted(self._known))
             raise ValueError(f"unknown event {name!r}; expected one of: {choices}")
         self._handlers.setdefault(name, []).append((handler, once))
+        self._changed(name)
 
     def remove(self, name: str, handler: Handler | None = None) -> None:
         """Remove one handler, or every handler of ``name`` when ``handler`` is None."""
         if handler is None:
             self._handlers.pop(name, None)
+            self._changed(name)
             return
         entries = self._handlers.get(name, [])
         for i, (fn, _) in enumerate(entries):
@@ -37,12 +48,16 @@ class HandlerRegistry:
                 break
         if not entries:
             self._handlers.pop(name, None)
+        self._changed(name)
 
     def has(self, name: str) -> bool:
         return name in self._handlers
 
-    def take(self, name: str) -> list[Handler]:
+    def take(self, name: str) -> Sequence[Handler]:
         """The handlers to call for one occurrence of ``name``; ``once`` handlers leave."""
+        plain = self._plain.get(name)
+        if plain is not None:
+            return plain
         entries = self._handlers.get(name)
         if not entries:
             return []
@@ -53,6 +68,7 @@ class HandlerRegistry:
                 self._handlers[name] = kept
             else:
                 del self._handlers[name]
+            self._changed(name)
         return handlers
 
 

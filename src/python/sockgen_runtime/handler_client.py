@@ -112,30 +112,32 @@ class AsyncHandlerClient(Generic[OutgoingT, IncomingT]):
     async def _loop(
         self, connection: AsyncConnection[OutgoingT, IncomingT], core: ConnectionCore[IncomingT]
     ) -> None:
-        parse = core.parse
+        validate = core.channel.validate
         while True:
+            ws = connection._ws
             try:
-                frame = await connection.recv_frame()
-            except ConnectionClosedOK:
-                return
-            except SockgenError as exc:
-                await self.handle_websocket_connection_error(exc)
-                return
-            if not isinstance(frame, str):
-                await self._guard(self.handle_raw_data(frame))
+                frame = await ws.recv()
+            except connection._closed_exc as exc:
+                try:
+                    await connection._closed(ws, exc)
+                except ConnectionClosedOK:
+                    return
+                except SockgenError as error:
+                    await self.handle_websocket_connection_error(error)
+                    return
                 continue
             try:
-                message = parse(frame)
-            except ValidationError as err:
-                await self._guard(self.handle_invalid_message(core.invalid(frame, err)))
-                continue
-            await self._guard(self.handle_message(message))
-
-    async def _guard(self, step: Any) -> None:
-        try:
-            await step
-        except Exception as exc:
-            await self.handle_error(exc)
+                if type(frame) is not str:  # noqa: E721 - exact type check, on the hot path
+                    await self.handle_raw_data(frame)
+                    continue
+                try:
+                    message = validate(frame, by_name=False)
+                except ValidationError as err:
+                    await self.handle_invalid_message(core.invalid(frame, err))
+                    continue
+                await self.handle_message(message)
+            except Exception as exc:
+                await self.handle_error(exc)
 
     # --- sending and closing ---------------------------------------------------
 

@@ -68,18 +68,19 @@ class ChannelSpec(Generic[ServerT]):
     known_names: frozenset[str] = field(init=False)
     parse: Callable[[str], ServerT] = field(init=False)
     """One event from one text frame; raises :class:`pydantic.ValidationError`."""
+    validate: Callable[..., ServerT] = field(init=False)
+    """The core validator's method that ``parse`` wraps; hot loops call ``validate(frame, by_name=False)``."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "known_names", frozenset(self.event_names.values()))
         adapter = self.server_events
         # Wire data matches wire names only (``by_name=False``); a Python field
-        # name in a frame is an unknown key, kept as an extra.
-        parse = (
-            adapter.validate_python
-            if self.raw_text
-            else partial(adapter.validate_json, by_name=False)
-        )
-        object.__setattr__(self, "parse", parse)
+        # name in a frame is an unknown key, kept as an extra. The core
+        # validator's own method: no Python wrapper per frame.
+        validator = adapter.validator
+        validate = validator.validate_python if self.raw_text else validator.validate_json
+        object.__setattr__(self, "validate", validate)
+        object.__setattr__(self, "parse", partial(validate, by_name=False))
 
     def name_of(self, event: Any) -> str | None:
         return self.event_names.get(type(event))

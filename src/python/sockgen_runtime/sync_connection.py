@@ -70,6 +70,13 @@ class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
 
     # --- receiving -----------------------------------------------------------
 
+    def _closed(self, ws: Any, exc: BaseException) -> None:
+        """``ws`` closed: reconnect and return, or raise the close as this runtime's error."""
+        code, reason = close_info(exc)
+        if not self._core.should_reconnect(code):
+            raise self._core.closed(code, reason) from None
+        self._recover(ws, code, reason)
+
     def recv_frame(self, timeout: float | None = None) -> str | bytes:
         """The next frame as it came (text as ``str``, binary as ``bytes``), reconnecting as configured."""
         while True:
@@ -77,10 +84,7 @@ class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
             try:
                 return ws.recv(timeout)  # type: ignore[no-any-return]
             except self._closed_exc as exc:
-                code, reason = close_info(exc)
-                if not self._core.should_reconnect(code):
-                    raise self._core.closed(code, reason) from None
-                self._recover(ws, code, reason)
+                self._closed(ws, exc)
 
     def recv_bytes(self, timeout: float | None = None) -> bytes:
         """The next frame's payload as bytes, unparsed."""
@@ -88,27 +92,45 @@ class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
         return frame.encode() if isinstance(frame, str) else frame
 
     def recv(self, timeout: float | None = None) -> ServerT:
-        """The next server event. Invalid frames go to ``on("error")``, binary ones to ``on("raw_data")``."""
-        core = self._core
-        parse = core.parse
+        """The next server event. Invalid frames go to ``on("error")``, binary ones to ``on("raw_data")``.
+
+        Raises :class:`ConnectionClosedOK` after a normal close.
+        """
+        parse = self._parse
         while True:
             frame = self.recv_frame(timeout)
             if isinstance(frame, str):
                 try:
                     return parse(frame)
                 except ValidationError as err:
-                    self._emit_error(core.invalid(frame, err))
+                    self._emit_error(self._core.invalid(frame, err))
             else:
                 self._emit_raw(frame)
 
     def __iter__(self) -> Iterator[ServerT]:
         """Events until the connection closes normally; an abnormal close raises."""
+        return self
+
+    def __next__(self) -> ServerT:
+        # The hot path: websockets' own recv() and the validator, nothing between.
+        validate = self._validate
         while True:
+            ws = self._ws
             try:
-                event = self.recv()
-            except ConnectionClosedOK:
-                return
-            yield event
+                frame = ws.recv()
+            except self._closed_exc as exc:
+                try:
+                    self._closed(ws, exc)
+                except ConnectionClosedOK:
+                    raise StopIteration from None
+                continue
+            if type(frame) is str:  # noqa: E721 - exact type check, on the hot path
+                try:
+                    return validate(frame, by_name=False)
+                except ValidationError as err:
+                    self._emit_error(self._core.invalid(frame, err))
+            else:
+                self._emit_raw(frame)
 
     def dispatch_events(self) -> None:
         """Receive until the connection closes, calling each event's handlers in order.
@@ -118,11 +140,12 @@ class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
         """
         names = self._core.names
         registry = self._core.handlers
+        take = registry.take
         for event in self:
-            name = names.get(type(event))
+            name = names.get(event.__class__)
             if name is None:
                 continue
-            for handler in registry.take(name):
+            for handler in take(name):
                 try:
                     handler(event)
                 except Exception as exc:

@@ -1,0 +1,27 @@
+"""The benchmark suite with a tiny N, so that it cannot rot. It prints; it asserts nothing about speed."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+from benchmarks import bench
+
+
+def test_the_suite_runs_and_prints_every_table() -> None:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert bench.main(["--n", "300", "--send-n", "200", "--runs", "1"]) == 0
+    text = out.getvalue()
+    print(text)
+    for row in [*(label for label, _ in bench.RECEIVE.values()), *bench.SEND.values()]:
+        assert f"| {row}" in text, row
+    for line in (
+        "Receive: 300 frames",
+        "Send: 200 messages",
+        "Generation: wall time",
+        "synthetic, 1000 event types",
+        "growth 10 -> 1000 events",
+        "sockgen async iteration vs Chanx",
+    ):
+        assert line in text, line
