@@ -28,8 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-BENCH_SPEC = HERE / "bench.asyncapi.yaml"
+BENCH_SPEC_PATH = "tests/benchmarks/bench.asyncapi.yaml"
 
 
 def repo_root() -> Path:
@@ -487,7 +486,7 @@ def generate_clients(gen: Path) -> None:
     ).generate  # from src/python (use_sources)
     root = repo_root()
     for result in (
-        generate(BENCH_SPEC, package="bench_sdk"),
+        generate(root / BENCH_SPEC_PATH, package="bench_sdk"),
         generate(root / "specs/feed/feed.openapi.yaml", root / "specs/feed/stainless.yaml"),
     ):
         for rel, text in result.files.items():
@@ -497,7 +496,7 @@ def generate_clients(gen: Path) -> None:
     from chanx.client_generator.generator import ClientGenerator  # the bench resolve's chanx
 
     ClientGenerator(
-        schema_path=str(BENCH_SPEC),
+        schema_path=str(repo_root() / BENCH_SPEC_PATH),
         output_dir=str(gen / "chanx" / "bench_chanx"),
         generate_readme=False,
     ).generate()
