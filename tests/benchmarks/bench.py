@@ -245,11 +245,10 @@ async def c_sockgen_on(url: str, n: int, gen: Path) -> int:
     return counter[0]
 
 
-async def c_sockgen_handler(url: str, n: int, gen: Path) -> int:
-    _sdk(gen)
-    RoomClient: Any = importlib.import_module("bench_sdk.room").RoomClient
+def counting(base: Any) -> Any:
+    """A handler class that counts messages and starts the clock once connected (sockgen and Chanx alike)."""
 
-    class Counting(RoomClient):  # type: ignore[misc]
+    class Counting(base):  # type: ignore[misc]
         count = 0
 
         async def send_init_message(self) -> None:
@@ -258,10 +257,16 @@ async def c_sockgen_handler(url: str, n: int, gen: Path) -> int:
         async def handle_message(self, message: Any) -> None:
             Counting.count += 1
 
-    await Counting(
+    return Counting
+
+
+async def c_sockgen_handler(url: str, n: int, gen: Path) -> int:
+    _sdk(gen)
+    client = counting(importlib.import_module("bench_sdk.room").RoomClient)
+    await client(
         url.removeprefix("ws://"), protocol="ws", websocket_options={"compression": None}
     ).handle()
-    return Counting.count
+    return int(client.count)
 
 
 def c_sockgen_sync(url: str, n: int, gen: Path) -> int:
@@ -292,19 +297,9 @@ def c_raw_sync(url: str, n: int, _: Path) -> int:
 
 async def c_chanx(url: str, n: int, gen: Path) -> int:
     sys.path.insert(0, str(gen / "chanx"))
-    RoomClient: Any = importlib.import_module("bench_chanx.room").RoomClient
-
-    class Counting(RoomClient):  # type: ignore[misc]
-        count = 0
-
-        async def send_init_message(self) -> None:
-            started()
-
-        async def handle_message(self, message: Any) -> None:
-            Counting.count += 1
-
-    await Counting(url.removeprefix("ws://")).handle()
-    return Counting.count
+    client = counting(importlib.import_module("bench_chanx.room").RoomClient)
+    await client(url.removeprefix("ws://")).handle()
+    return int(client.count)
 
 
 RECEIVE: dict[str, tuple[str, Callable[..., Any]]] = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import pkgutil
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -70,3 +71,29 @@ def import_all(root: Path, package: str) -> dict[str, ModuleType]:
         return modules
     finally:
         sys.path.remove(str(root))
+
+
+def run_mypy(
+    cwd: Path, *targets: str, path: tuple[str, ...] | list[str] = ()
+) -> subprocess.CompletedProcess[str]:
+    """``mypy --strict`` in a fresh process, with sockgen_runtime (and ``path``) importable."""
+    import sockgen_runtime
+
+    runtime = str(Path(sockgen_runtime.__file__).parent.parent)
+    env = {**os.environ, "MYPYPATH": os.pathsep.join([*path, runtime])}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            "--cache-dir",
+            str(cwd / ".mypy"),
+            *targets,
+        ],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+    )

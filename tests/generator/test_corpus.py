@@ -6,8 +6,6 @@ Runs on CPython 3.10 to 3.13 (see BUILD): generated SDKs must work on each.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +13,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from generator.support import CORPUS_CASES, generate_corpus, import_all
+from generator.support import CORPUS_CASES, generate_corpus, import_all, run_mypy
 from pydantic import TypeAdapter, ValidationError
 from sockgen import model as m
 from sockgen.generate import Generated
@@ -146,25 +144,5 @@ def test_every_example_validates_and_round_trips(
 @pytest.mark.skipif(sys.version_info[:2] != (3, 11), reason="type-checked once, on 3.11")
 def test_mypy_strict(generated: tuple[Generated, Path, dict[str, ModuleType]]) -> None:
     result, out, _ = generated
-    import sockgen_runtime
-
-    runtime_root = str(Path(sockgen_runtime.__file__).parent.parent)
-    env = {**os.environ, "MYPYPATH": runtime_root}
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--no-incremental",
-            "--cache-dir",
-            str(out / ".mypy"),
-            "-p",
-            result.api.package,
-        ],
-        cwd=out,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    proc = run_mypy(out, "-p", result.api.package)
     assert proc.returncode == 0, proc.stdout + proc.stderr

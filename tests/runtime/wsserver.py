@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
+import pytest
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.http11 import Request, Response
 
@@ -124,3 +125,13 @@ async def close_with(ws: ServerConnection, code: int) -> None:
         await drop_tcp(ws)
     else:
         await ws.close(code, f"closing with {code}")
+
+
+@pytest.fixture
+def server() -> Iterator[WsServer]:
+    """A fresh server for one test (import this fixture into a conftest)."""
+    srv = WsServer()
+    try:
+        yield srv
+    finally:
+        srv.close()

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 from generator.support import import_all, write
-from runtime.wsserver import WsServer
+from runtime.wsserver import server
 from sockgen.generate import generate
 
 SPECS = Path("specs")
@@ -30,10 +29,4 @@ def chat_sdk(sdk_root: Path) -> dict[str, ModuleType]:
     return import_all(sdk_root, "chat_sdk")
 
 
-@pytest.fixture
-def server() -> Iterator[WsServer]:
-    srv = WsServer()
-    try:
-        yield srv
-    finally:
-        srv.close()
+__all__ = ["chat_sdk", "feed_sdk", "sdk_root", "server"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +11,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-import sockgen_runtime
+from generator.support import run_mypy
 from runtime.wsserver import WsServer, drop_tcp
 from websockets.asyncio.server import ServerConnection
 
@@ -223,26 +222,8 @@ def wrong() -> None:
 
 
 def mypy(sdk_root: Path, code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    user = tmp_path / "user_code.py"
-    user.write_text(code)
-    runtime = str(Path(sockgen_runtime.__file__).parent.parent)
-    env = {**os.environ, "MYPYPATH": os.pathsep.join([str(sdk_root), runtime])}
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--no-incremental",
-            "--cache-dir",
-            str(tmp_path / ".m"),
-            str(user),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-    )
+    (tmp_path / "user_code.py").write_text(code)
+    return run_mypy(tmp_path, "user_code.py", path=[str(sdk_root)])
 
 
 @pytest.mark.skipif(

@@ -21,6 +21,7 @@ from typing import Any
 from . import model as m
 from .config import Config
 from .events import payload_message, plan
+from .frontend import FrontEnd
 from .layout import channel_modules
 from .naming import pascal, snake
 from .refs import Location, Resolver
@@ -35,27 +36,21 @@ _CLIENT_MESSAGES = re.compile(
 )
 
 
-class AsyncAPIFrontEnd:
+class AsyncAPIFrontEnd(FrontEnd):
+    kind = "asyncapi"
+    versions = r"^(2\.[0-6]|3\.0)\.\d+"
+    supported = "2.0 to 2.6, 3.0"
+    label = "AsyncAPI"
+
     def __init__(
         self, root: Location, resolver: Resolver, conv: SchemaConverter, config: Config
     ) -> None:
-        self.root = root
-        self.doc = root.doc.data
-        self.resolver = resolver
-        self.conv = conv
-        self.config = config
-        version = str(self.doc.get("asyncapi", ""))
-        if not re.match(r"^(2\.[0-6]|3\.0)\.\d+", version):
-            raise root.at("asyncapi").error(
-                f"unsupported AsyncAPI version {version!r} (supported: 2.0 to 2.6, 3.0)"
-            )
-        self.v3 = version.startswith("3.")
+        super().__init__(root, resolver, conv, config)
+        self.v3 = self.version.startswith("3.")
 
     # --- top level --------------------------------------------------------------
 
     def api(self) -> m.Api:
-        info = self.doc.get("info") or {}
-        title = str(info.get("title") or self.root.doc.path.stem)
         channels_node = self.doc.get("channels") or {}
         if not isinstance(channels_node, Mapping):
             raise self.root.at("channels").error("'channels' must be an object")
@@ -65,19 +60,7 @@ class AsyncAPIFrontEnd:
             self._channel(str(key), modules[str(key)], directions.get(str(key), ([], [])))
             for key in channels_node
         ]
-        return m.Api(
-            title=title,
-            package=self.config.package,
-            client_class=self.config.client_class or pascal(title),
-            base_url=self._base_url(),
-            channels=channels,
-            types=self.conv.types,
-            type_modules={},
-            description=str(info.get("description") or ""),
-            version=str(info.get("version") or ""),
-            websockets_extra=self.config.websockets_extra,
-            source_name=self.root.doc.name,
-        )
+        return self.make_api(channels, self._base_url())
 
     def _base_url(self) -> str | None:
         servers = self.doc.get("servers") or {}

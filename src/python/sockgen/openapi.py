@@ -19,26 +19,23 @@ from .asyncapi import query_params
 from .config import Config
 from .errors import SpecError
 from .events import payload_message, plan
+from .frontend import FrontEnd
 from .layout import channel_modules, stainless_websocket_resources
 from .naming import pascal, snake
 from .refs import Location, Resolver
 from .schema import SchemaConverter
 
 
-class OpenAPIFrontEnd:
+class OpenAPIFrontEnd(FrontEnd):
+    kind = "openapi"
+    versions = r"^3\.[01]\.\d+"
+    supported = "3.0, 3.1"
+    label = "OpenAPI"
+
     def __init__(
         self, root: Location, resolver: Resolver, conv: SchemaConverter, config: Config
     ) -> None:
-        self.root = root
-        self.doc = root.doc.data
-        self.resolver = resolver
-        self.conv = conv
-        self.config = config
-        version = str(self.doc.get("openapi", ""))
-        if not re.match(r"^3\.[01]\.\d+", version):
-            raise root.at("openapi").error(
-                f"unsupported OpenAPI version {version!r} (supported: 3.0, 3.1)"
-            )
+        super().__init__(root, resolver, conv, config)
         if config.document is None:
             raise SpecError(
                 "an OpenAPI spec needs a Stainless-style config (--config) naming each WebSocket's "
@@ -48,8 +45,6 @@ class OpenAPIFrontEnd:
         self.cfg_root = Location(config.document, "")
 
     def api(self) -> m.Api:
-        info = self.doc.get("info") or {}
-        title = str(info.get("title") or self.root.doc.path.stem)
         paths = stainless_websocket_resources(self.config.stainless)
         if not paths:
             raise self.cfg_root.at("resources").error(
@@ -63,19 +58,7 @@ class OpenAPIFrontEnd:
         if isinstance(servers, list) and servers and isinstance(servers[0], Mapping):
             url = str(servers[0].get("url", ""))
             base_url = url if "://" in url and "{" not in url else None
-        return m.Api(
-            title=title,
-            package=self.config.package,
-            client_class=self.config.client_class or pascal(title),
-            base_url=base_url,
-            channels=channels,
-            types=self.conv.types,
-            type_modules={},
-            description=str(info.get("description") or ""),
-            version=str(info.get("version") or ""),
-            websockets_extra=self.config.websockets_extra,
-            source_name=self.root.doc.name,
-        )
+        return self.make_api(channels, base_url)
 
     def _resource_loc(self, path: tuple[str, ...]) -> Location:
         loc = self.cfg_root.at("resources", path[0])

@@ -1,0 +1,54 @@
+"""What both front ends (AsyncAPI, OpenAPI) share: their inputs, the version check, the Api."""
+
+from __future__ import annotations
+
+import re
+
+from . import model as m
+from .config import Config
+from .naming import pascal
+from .refs import Location, Resolver
+from .schema import SchemaConverter
+
+
+class FrontEnd:
+    """A spec kind's reader. Subclasses set ``kind``, ``versions`` and ``supported``."""
+
+    kind: str
+    """The top-level key that names the spec kind and holds its version."""
+    versions: str
+    """A regular expression for the versions this front end reads."""
+    supported: str
+    label: str
+    """How messages name the spec kind (``AsyncAPI``)."""
+
+    def __init__(
+        self, root: Location, resolver: Resolver, conv: SchemaConverter, config: Config
+    ) -> None:
+        self.root = root
+        self.doc = root.doc.data
+        self.resolver = resolver
+        self.conv = conv
+        self.config = config
+        self.version = str(self.doc.get(self.kind, ""))
+        if not re.match(self.versions, self.version):
+            raise root.at(self.kind).error(
+                f"unsupported {self.label} version {self.version!r} (supported: {self.supported})"
+            )
+
+    def make_api(self, channels: list[m.Channel], base_url: str | None) -> m.Api:
+        info = self.doc.get("info") or {}
+        title = str(info.get("title") or self.root.doc.path.stem)
+        return m.Api(
+            title=title,
+            package=self.config.package,
+            client_class=self.config.client_class or pascal(title),
+            base_url=base_url,
+            channels=channels,
+            types=self.conv.types,
+            type_modules={},
+            description=str(info.get("description") or ""),
+            version=str(info.get("version") or ""),
+            websockets_extra=self.config.websockets_extra,
+            source_name=self.root.doc.name,
+        )
