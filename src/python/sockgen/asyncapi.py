@@ -21,9 +21,9 @@ from typing import Any
 from . import model as m
 from .config import Config
 from .events import payload_message, plan
-from .frontend import FrontEnd
+from .frontend import FrontEnd, param_name
 from .layout import channel_modules
-from .naming import pascal, snake
+from .naming import pascal
 from .refs import Location, Resolver
 from .schema import SchemaConverter
 
@@ -292,29 +292,20 @@ class AsyncAPIFrontEnd(FrontEnd):
         return out
 
     def _path_params(self, chan: Mapping[str, Any], at: Location, path: str) -> list[m.Param]:
-        names = re.findall(r"\{([^{}]+)\}", path)
         declared = chan.get("parameters") or {}
-        taken: set[str] = set()
-        params = []
-        for name in names:
+
+        def lookup(name: str) -> tuple[m.TypeRef, str]:
             node, loc = self.resolver.deref(declared.get(name, {}), at.at("parameters", name))
             node = node if isinstance(node, Mapping) else {}
             if "schema" in node:
-                t = self.conv.convert(node["schema"], loc.at("schema"), pascal(name))
+                t: m.TypeRef = self.conv.convert(node["schema"], loc.at("schema"), pascal(name))
             elif isinstance(node.get("enum"), list):
                 t = m.LiteralType(tuple(str(v) for v in node["enum"]))
             else:
                 t = m.Prim("str")
-            params.append(
-                m.Param(
-                    name=_param_name(name, taken),
-                    wire=name,
-                    type=t,
-                    required=True,
-                    description=str(node.get("description") or ""),
-                )
-            )
-        return params
+            return t, str(node.get("description") or "")
+
+        return self.path_params(path, lookup)
 
     def _query_params(self, chan: Mapping[str, Any], at: Location) -> list[m.Param]:
         bindings = chan.get("bindings") or {}
@@ -355,7 +346,7 @@ def query_params(
         default = resolved.get("default", m.MISSING) if isinstance(resolved, Mapping) else m.MISSING
         params.append(
             m.Param(
-                name=_param_name(str(wire), taken),
+                name=param_name(str(wire), taken),
                 wire=str(wire),
                 type=t,
                 required=str(wire) in required,
@@ -364,28 +355,6 @@ def query_params(
             )
         )
     return params
-
-
-def _param_name(wire: str, taken: set[str]) -> str:
-    from .naming import RESERVED_ATTRIBUTES, unique
-
-    name = snake(wire)
-    reserved = RESERVED_ATTRIBUTES | {
-        "on_reconnecting",
-        "max_retries",
-        "initial_delay",
-        "max_delay",
-        "max_queue_size",
-        "extra_query",
-        "extra_headers",
-        "websocket_options",
-        "headers",
-        "path_params",
-        "protocol",
-    }
-    if name in reserved:
-        name += "_"
-    return unique(name, taken)
 
 
 def _add(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from . import model as m
 from .config import Config
-from .naming import pascal
+from .naming import RESERVED_ATTRIBUTES, pascal, snake, unique
 from .refs import Location, Resolver
 from .schema import SchemaConverter
 
@@ -36,6 +37,25 @@ class FrontEnd:
                 f"unsupported {self.label} version {self.version!r} (supported: {self.supported})"
             )
 
+    def path_params(
+        self, path: str, lookup: Callable[[str], tuple[m.TypeRef, str]]
+    ) -> list[m.Param]:
+        """One required parameter per ``{name}`` in ``path``; ``lookup`` gives its type and description."""
+        taken: set[str] = set()
+        params = []
+        for name in re.findall(r"\{([^{}]+)\}", path):
+            t, description = lookup(name)
+            params.append(
+                m.Param(
+                    name=param_name(name, taken),
+                    wire=name,
+                    type=t,
+                    required=True,
+                    description=description,
+                )
+            )
+        return params
+
     def make_api(self, channels: list[m.Channel], base_url: str | None) -> m.Api:
         info = self.doc.get("info") or {}
         title = str(info.get("title") or self.root.doc.path.stem)
@@ -52,3 +72,24 @@ class FrontEnd:
             websockets_extra=self.config.websockets_extra,
             source_name=self.root.doc.name,
         )
+
+
+def param_name(wire: str, taken: set[str]) -> str:
+    """A connect() keyword for a spec parameter: snake_case, clear of the method's own keywords."""
+    name = snake(wire)
+    reserved = RESERVED_ATTRIBUTES | {
+        "on_reconnecting",
+        "max_retries",
+        "initial_delay",
+        "max_delay",
+        "max_queue_size",
+        "extra_query",
+        "extra_headers",
+        "websocket_options",
+        "headers",
+        "path_params",
+        "protocol",
+    }
+    if name in reserved:
+        name += "_"
+    return unique(name, taken)

@@ -10,7 +10,6 @@ resource. Everything else in a real Stainless config is ignored.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -175,10 +174,7 @@ class OpenAPIFrontEnd(FrontEnd):
         return messages, prop
 
     def _path_params(self, path: str) -> list[m.Param]:
-        from .asyncapi import _param_name
 
-        taken: set[str] = set()
-        params = []
         item = (self.doc.get("paths") or {}).get(path) or {}
         declared: dict[str, Any] = {}
         for op in (
@@ -190,18 +186,14 @@ class OpenAPIFrontEnd(FrontEnd):
                 p, _ = self.resolver.deref(p, self.root)
                 if isinstance(p, Mapping) and p.get("in") == "path":
                     declared[str(p.get("name"))] = p
-        for name in re.findall(r"\{([^{}]+)\}", path):
+
+        def lookup(name: str) -> tuple[m.TypeRef, str]:
             p = declared.get(name, {})
-            t: m.TypeRef = m.Prim("str")
-            if "schema" in p:
-                t = self.conv.convert(p["schema"], self.root, pascal(name))
-            params.append(
-                m.Param(
-                    name=_param_name(name, taken),
-                    wire=name,
-                    type=t,
-                    required=True,
-                    description=str(p.get("description") or ""),
-                )
+            t: m.TypeRef = (
+                self.conv.convert(p["schema"], self.root, pascal(name))
+                if "schema" in p
+                else m.Prim("str")
             )
-        return params
+            return t, str(p.get("description") or "")
+
+        return self.path_params(path, lookup)
