@@ -106,6 +106,7 @@ def test_package_builds_wheels_that_install_and_import(repo: Path, tmp_path: Pat
         "specs:chat_sdk_dist",
         "specs:feed_sdk_dist",
         "src/python/sockgen_runtime:dist",
+        "src/python/sockgen:dist",
     )
     dist = repo / "dist"
     wheel = next(dist.glob("chatbridge-*.whl"))
@@ -120,6 +121,26 @@ def test_package_builds_wheels_that_install_and_import(repo: Path, tmp_path: Pat
     result = subprocess.run([str(python), "-c", code], capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "feed_sdk._client" in result.stdout
+    # the generator's own wheel: a `sockgen` console script
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", str(next(dist.glob("sockgen-0.1.0-*.whl")))],
+        check=True,
+    )
+    cli = subprocess.run(
+        [
+            str(env_dir / "bin" / "sockgen"),
+            "generate-client",
+            "-s",
+            str(repo / "specs/chat/chat.asyncapi.yaml"),
+            "-o",
+            str(tmp_path / "gen"),
+            "--no-format",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert cli.returncode == 0, cli.stderr
+    assert (tmp_path / "gen" / "chat" / "room" / "connection.py").is_file()
 
 
 def generator_runs(stderr: str) -> list[str]:

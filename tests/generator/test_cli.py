@@ -158,3 +158,39 @@ def test_output_is_byte_identical_whatever_the_cwd_and_hash_seed(tmp_path: Path)
     for path in a.rglob("*.py"):
         text = path.read_text()
         assert str(tmp_path) not in text and "/work/" not in text and "/root" not in text
+
+
+def test_schema_from_an_http_url(tmp_path: Path) -> None:
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(FEED.parent))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/feed.openapi.yaml"
+        out = tmp_path / "out"
+        assert (
+            main(
+                [
+                    "generate-client",
+                    "-s",
+                    url,
+                    "-c",
+                    str(FEED_CONFIG),
+                    "-o",
+                    str(out),
+                    "--no-format",
+                ]
+            )
+            == 0
+        )
+        assert (out / "feed_sdk" / "feed" / "connection.py").exists()
+        missing = run_module(
+            "generate-client", "-s", url.replace("feed.openapi", "nope"), "-o", str(out)
+        )
+        assert missing.returncode == 2 and "cannot fetch http://127.0.0.1" in missing.stderr
+    finally:
+        httpd.shutdown()

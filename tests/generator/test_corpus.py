@@ -146,3 +146,57 @@ def test_mypy_strict(generated: tuple[Generated, Path, dict[str, ModuleType]]) -
     result, out, _ = generated
     proc = run_mypy(out, "-p", result.api.package)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+#: What the official OpenAI Python SDK offers on its realtime connection.
+OPENAI_HELPERS = {
+    "session.update": {"session"},
+    "response.create": set(),
+    "response.cancel": set(),
+    "input_audio_buffer.append": {"audio"},
+    "input_audio_buffer.clear": set(),
+    "input_audio_buffer.commit": set(),
+    "conversation.item.create": {"item"},
+    "conversation.item.delete": {"item_id"},
+    "conversation.item.truncate": {"item_id", "content_index", "audio_end_ms"},
+    "conversation.item.retrieve": {"item_id"},
+    "output_audio_buffer.clear": set(),
+}
+
+
+def test_openai_realtime_helpers_have_typed_keyword_arguments(
+    generated: tuple[Generated, Path, dict[str, ModuleType]],
+) -> None:
+    import inspect
+
+    result, _, modules = generated
+    if result.api.package != "openai_realtime":
+        pytest.skip("OpenAI only")
+    conn_module = modules["openai_realtime.realtime.connection"]
+    for cls_name in ("RealtimeConnection", "AsyncRealtimeConnection"):
+        cls = getattr(conn_module, cls_name)
+        connection = cls.__new__(cls)
+        cls.__init__(connection, _FakeCore(), object())
+        for event, required in OPENAI_HELPERS.items():
+            *path, method = event.split(".")
+            target: object = connection
+            for part in path:
+                target = getattr(target, part)
+            helper = getattr(target, method)
+            params = inspect.signature(helper).parameters
+            assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params.values()), event
+            assert {
+                n for n, p in params.items() if p.default is inspect.Parameter.empty
+            } == required, event
+            assert all(p.annotation != inspect.Parameter.empty for p in params.values()), event
+            assert "event_id" in params, event
+            if cls_name.startswith("Async"):
+                assert inspect.iscoroutinefunction(helper), event
+
+
+class _FakeCore:
+    """Just enough of a ConnectionCore to build a connection object without a socket."""
+
+    handlers = None
+    channel = type("Channel", (), {"validate": None})()
+    parse = None
