@@ -162,7 +162,11 @@ async def test_a_send_that_finds_the_socket_closed_reconnects(
     server.script = script
     rec = Recorder()
     conn = await connect(transport, server, rec)
-    await asyncio.sleep(0.3)  # the client has seen the TCP connection end
+    for _ in range(500):  # until the client has seen the TCP connection end
+        if conn.conn.socket.state.name == "CLOSED":
+            break
+        await asyncio.sleep(0.01)
+    assert conn.conn.socket.state.name == "CLOSED"
     for n in range(3):
         await conn.send_raw(f"m{n}")
     for _ in range(100):
@@ -184,7 +188,7 @@ async def test_queue_bound_and_giving_up_returns_the_unsent(
     server.script = script
     rec = Recorder()
     conn = await connect(
-        transport, server, rec, max_retries=3, initial_delay=0.2, max_delay=0.2, max_queue_size=20
+        transport, server, rec, max_retries=3, initial_delay=0.5, max_delay=0.5, max_queue_size=20
     )
     receiving = asyncio.create_task(conn.recv())
     await rec.wait()
