@@ -284,31 +284,13 @@ def _order(names: list[str], api: m.Api) -> list[str]:
     done: list[str] = []
     state: dict[str, int] = {}
 
-    def deps(t: m.TypeRef) -> Iterable[str]:
-        if isinstance(t, m.NamedRef):
-            yield t.name
-        elif isinstance(t, m.ListType):
-            yield from deps(t.item)
-        elif isinstance(t, m.DictType):
-            yield from deps(t.value)
-        elif isinstance(t, m.UnionType):
-            for x in t.members:
-                yield from deps(x)
-
     def visit(name: str) -> None:
         if state.get(name):
             return
         state[name] = 1
-        definition = api.types[name]
-        types = (
-            [f.type for f in definition.fields]
-            if isinstance(definition, m.ModelDef)
-            else [definition.type]
-        )
-        for t in types:
-            for dep in deps(t):
-                if dep in wanted:
-                    visit(dep)
+        for dep in m.refs(api.types[name]):
+            if dep in wanted:
+                visit(dep)
         state[name] = 2
         done.append(name)
 
@@ -359,7 +341,7 @@ def models_module(api: m.Api, module: str) -> tuple[ModelsModuleView, Imports]:
                 AliasView(ident(name), ann(definition.type, imports), doc(definition.description))
             )
     for name in names:
-        for ref in _refs(api.types[name]):
+        for ref in m.refs(api.types[name]):
             if api.type_modules.get(ref) == "shared" and module != "shared":
                 shared_used.add(ref)
     view = ModelsModuleView(
@@ -369,23 +351,6 @@ def models_module(api: m.Api, module: str) -> tuple[ModelsModuleView, Imports]:
         models=[ident(n) for n in _order(names, api) if isinstance(api.types[n], m.ModelDef)],
     )
     return view, imports
-
-
-def _refs(t: m.TypeDef | m.TypeRef) -> Iterable[str]:
-    if isinstance(t, m.ModelDef):
-        for f in t.fields:
-            yield from _refs(f.type)
-    elif isinstance(t, m.AliasDef):
-        yield from _refs(t.type)
-    elif isinstance(t, m.NamedRef):
-        yield t.name
-    elif isinstance(t, m.ListType):
-        yield from _refs(t.item)
-    elif isinstance(t, m.DictType):
-        yield from _refs(t.value)
-    elif isinstance(t, m.UnionType):
-        for x in t.members:
-            yield from _refs(x)
 
 
 def _union_expr(msgs: list[m.Message], plan: m.UnionPlan, imports: Imports, tag_fn: str) -> Code:
@@ -535,13 +500,13 @@ def channel_view(api: m.Api, channel: m.Channel, imports: Imports) -> ChannelVie
         }
     )
     used = {
-        n for msg in [*channel.client_messages, *channel.server_messages] for n in _refs(msg.type)
+        n for msg in [*channel.client_messages, *channel.server_messages] for n in m.refs(msg.type)
     }
-    used |= {n for p in [*channel.path_params, *channel.query_params] for n in _refs(p.type)}
+    used |= {n for p in [*channel.path_params, *channel.query_params] for n in m.refs(p.type)}
     for msg in channel.client_messages:
         model = api.types.get(msg.name)
         if isinstance(model, m.ModelDef) and channel.event_name_separator:
-            used |= {n for f in model.fields for n in _refs(f.type)}
+            used |= {n for f in model.fields for n in m.refs(f.type)}
     local = sorted({n for n in used | set(names) if api.type_modules.get(n) == channel.module})
 
     def stringy(msgs: list[m.Message]) -> bool:
@@ -687,9 +652,9 @@ def render(api: m.Api, *, readme: bool = True, pyproject: bool = False) -> dict[
             {
                 n
                 for msg in [*channel.client_messages, *channel.server_messages]
-                for n in _refs(msg.type)
+                for n in m.refs(msg.type)
             }
-            | {n for p in [*channel.path_params, *channel.query_params] for n in _refs(p.type)}
+            | {n for p in [*channel.path_params, *channel.query_params] for n in m.refs(p.type)}
             | {n for ns in _all_helpers(cv.namespaces) for n in ns}
         )
         view.shared_imports = sorted(

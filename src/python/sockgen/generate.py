@@ -68,32 +68,24 @@ def place_types(api: m.Api) -> dict[str, str]:
     """Each named type goes to the one channel module that uses it, or to ``shared``."""
     users: dict[str, set[str]] = {name: set() for name in api.types}
 
-    def visit(t: m.TypeRef, module: str, seen: set[str]) -> None:
-        if isinstance(t, m.NamedRef):
-            if t.name in seen:
-                return
-            seen.add(t.name)
-            users.setdefault(t.name, set()).add(module)
-            definition = api.types.get(t.name)
-            if isinstance(definition, m.ModelDef):
-                for f in definition.fields:
-                    visit(f.type, module, seen)
-            elif isinstance(definition, m.AliasDef):
-                visit(definition.type, module, seen)
-        elif isinstance(t, (m.ListType, m.DictType)):
-            visit(t.item if isinstance(t, m.ListType) else t.value, module, seen)
-        elif isinstance(t, m.UnionType):
-            for member in t.members:
-                visit(member, module, seen)
+    def visit(name: str, module: str, seen: set[str]) -> None:
+        if name in seen:
+            return
+        seen.add(name)
+        users.setdefault(name, set()).add(module)
+        if name in api.types:
+            for dep in m.refs(api.types[name]):
+                visit(dep, module, seen)
 
     for channel in api.channels:
         seen: set[str] = set()
-        for msg in [*channel.client_messages, *channel.server_messages]:
-            visit(msg.type, channel.module, seen)
-            if msg.example_type is not None:
-                visit(msg.example_type, channel.module, seen)
-        for p in [*channel.path_params, *channel.query_params]:
-            visit(p.type, channel.module, seen)
+        messages = [*channel.client_messages, *channel.server_messages]
+        types = [msg.type for msg in messages]
+        types += [msg.example_type for msg in messages if msg.example_type is not None]
+        types += [p.type for p in [*channel.path_params, *channel.query_params]]
+        for t in types:
+            for name in m.refs(t):
+                visit(name, channel.module, seen)
     return {
         name: (next(iter(mods)) if len(mods) == 1 else "shared")
         for name, mods in sorted(users.items())

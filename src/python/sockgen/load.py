@@ -198,7 +198,3 @@ class Workspace:
         doc = Document(path=path, name=name, data=data, text=text)
         self._docs[path] = doc
         return doc
-
-    @property
-    def documents(self) -> list[Document]:
-        return list(self._docs.values())

@@ -8,6 +8,7 @@ spec text (descriptions, literal values) is kept raw for the emitter to escape.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal, Union
 
@@ -66,6 +67,24 @@ def optional(t: TypeRef) -> TypeRef:
             return t
         return UnionType((*t.members, NONE), None)
     return UnionType((t, NONE))
+
+
+def refs(t: TypeRef | TypeDef) -> Iterator[str]:
+    """The named types a type (or a definition's fields) refers to directly."""
+    if isinstance(t, NamedRef):
+        yield t.name
+    elif isinstance(t, ListType):
+        yield from refs(t.item)
+    elif isinstance(t, DictType):
+        yield from refs(t.value)
+    elif isinstance(t, UnionType):
+        for member in t.members:
+            yield from refs(member)
+    elif isinstance(t, ModelDef):
+        for f in t.fields:
+            yield from refs(f.type)
+    elif isinstance(t, AliasDef):
+        yield from refs(t.type)
 
 
 MISSING: object = object()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from .errors import SockgenError
@@ -101,7 +101,3 @@ def merge_headers(*layers: Mapping[str, str] | None) -> dict[str, str]:
         for name, value in (layer or {}).items():
             merged[name.lower()] = (name, value)
     return dict(merged.values())
-
-
-def header_items(headers: Mapping[str, str]) -> Iterable[tuple[str, str]]:
-    return headers.items()
