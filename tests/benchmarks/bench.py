@@ -642,7 +642,7 @@ def main(argv: list[str] | None = None) -> int:
                                 "-s",
                                 str(corpus / "openai-openapi.yaml"),
                                 "-c",
-                                str(root / "tests/generator/configs/openai-realtime.yaml"),
+                                str(root / "tests/generator/configs/openai-openapi.yaml"),
                             ],
                             args.runs,
                         ),

@@ -5,21 +5,30 @@ from __future__ import annotations
 import importlib
 import os
 import pkgutil
+import re
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
+import yaml
 from sockgen.generate import Generated, generate
+from sockgen.naming import default_package
 
 CONFIGS = Path(__file__).parent / "configs"
 
 
+def _corpus_path() -> Path:
+    value = os.environ.get("SOCKGEN_CORPUS_DIR", "")
+    return Path(value) if value else Path(__file__).resolve().parents[3] / "shared" / "corpus"
+
+
 def corpus_dir() -> Path:
     """``$SOCKGEN_CORPUS_DIR`` (Pants sets it to ../shared/corpus). Skips when absent, fails under CI."""
-    value = os.environ.get("SOCKGEN_CORPUS_DIR", "")
-    path = Path(value) if value else Path(__file__).resolve().parents[3] / "shared" / "corpus"
+    path = _corpus_path()
     if not path.is_dir():
         reason = f"shared corpus not found at {path} (set SOCKGEN_CORPUS_DIR)"
         if os.environ.get("CI") == "true":
@@ -28,19 +37,81 @@ def corpus_dir() -> Path:
     return path
 
 
-#: Every spec of the corpus, with the config it needs and the package name to use.
-CORPUS_CASES: list[tuple[str, str | None, str]] = [
-    ("chanx-fastapi-asyncapi3.json", None, "chanx_fastapi"),
-    ("deepgram-asyncapi26.yaml", None, "deepgram"),
-    ("elevenlabs-tts-asyncapi26.yaml", None, "elevenlabs_tts"),
-    ("gemini-asyncapi26.yaml", None, "gemini26"),
-    ("gemini-asyncapi3.yaml", None, "gemini3"),
-    ("hoppscotch-echo-asyncapi3/asyncapi.yaml", None, "hoppscotch_echo"),
-    ("kraken-multichannel-asyncapi3.yaml", None, "kraken"),
-    ("slack-rtm-asyncapi26.yaml", None, "slack_rtm26"),
-    ("slack-rtm-asyncapi3.yaml", None, "slack_rtm3"),
-    ("openai-openapi.yaml", "openai-realtime.yaml", "openai_realtime"),
-]
+@dataclass(frozen=True)
+class CorpusSpec:
+    """One spec of the shared corpus: its path in the corpus, its config, its package."""
+
+    path: str
+    config: str | None
+    package: str
+
+    @property
+    def id(self) -> str:
+        return self.path
+
+    def files(self) -> tuple[Path, Path | None]:
+        corpus = corpus_dir()
+        return corpus / self.path, CONFIGS / self.config if self.config else None
+
+
+_SPEC_ROOT = re.compile(rb'^(?:asyncapi|openapi)\s*:|^\s*\{?\s*"(?:asyncapi|openapi)"\s*:', re.M)
+#: Stands for the whole corpus when it is absent, so that tests skip (or fail under CI).
+MISSING = CorpusSpec("<corpus missing>", None, "missing")
+
+
+def _is_spec(path: Path) -> bool:
+    """A document (not a fragment): ``asyncapi``/``openapi`` at its top level."""
+    with path.open("rb") as f:
+        head = f.read(4096)
+    return bool(_SPEC_ROOT.search(head))
+
+
+def corpus_specs() -> list[CorpusSpec]:
+    """Every spec in the corpus, found by listing it: a file at the top, or the document
+    inside a folder (multi-file specs). OpenAPI specs take ``configs/<file stem>.yaml``."""
+    corpus = _corpus_path()
+    if not corpus.is_dir():
+        return [MISSING]
+    found: list[CorpusSpec] = []
+    for entry in sorted(corpus.iterdir()):
+        if entry.is_dir():
+            files = sorted(p for p in entry.rglob("*") if p.suffix in SPEC_SUFFIXES)
+        elif entry.suffix in SPEC_SUFFIXES:
+            files = [entry]
+        else:
+            continue
+        for file in filter(_is_spec, files):
+            rel = file.relative_to(corpus).as_posix()
+            config = f"{file.name.rsplit('.', 1)[0]}.yaml"
+            found.append(
+                CorpusSpec(
+                    rel, config if (CONFIGS / config).is_file() else None, default_package(rel)
+                )
+            )
+    return found
+
+
+SPEC_SUFFIXES = (".yaml", ".yml", ".json")
+CORPUS = corpus_specs()
+CORPUS_IDS = [case.id for case in CORPUS]
+
+
+def write_spec(
+    tmp_path: Path, data: dict[str, Any], config: dict[str, Any] | None = None
+) -> tuple[Path, Path | None]:
+    """``data`` as ``api.yaml`` (and ``config`` as ``config.yaml``) in ``tmp_path``."""
+    path = tmp_path / "api.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    cfg = None
+    if config is not None:
+        cfg = tmp_path / "config.yaml"
+        cfg.write_text(yaml.safe_dump(config, sort_keys=False))
+    return path, cfg
+
+
+def obj(tag: str, value: str, **props: Any) -> dict[str, Any]:
+    """An object schema whose ``tag`` property is the constant ``value``."""
+    return {"type": "object", "properties": {tag: {"const": value}, **props}}
 
 
 def write(result: Generated, out: Path) -> Path:
@@ -51,11 +122,21 @@ def write(result: Generated, out: Path) -> Path:
     return out
 
 
-def generate_corpus(spec: str, config: str | None, package: str, out: Path) -> Generated:
-    corpus = corpus_dir()
-    result = generate(corpus / spec, CONFIGS / config if config else None, package)
+def generate_corpus(case: CorpusSpec, out: Path) -> Generated:
+    """Generate ``case`` into ``out``; an OpenAPI spec without a config skips (it cannot be read)."""
+    if case is MISSING:
+        corpus_dir()
+    spec, config = case.files()
+    if config is None and _is_openapi(spec):
+        pytest.skip(f"{case.path}: an OpenAPI spec needs a config at {CONFIGS}/<file stem>.yaml")
+    result = generate(spec, config, None if config else case.package)
     write(result, out)
     return result
+
+
+def _is_openapi(path: Path) -> bool:
+    with path.open("rb") as f:
+        return b"openapi" in f.read(4096).split(b"asyncapi")[0]
 
 
 def import_all(root: Path, package: str) -> dict[str, ModuleType]:

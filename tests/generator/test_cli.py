@@ -194,3 +194,44 @@ def test_schema_from_an_http_url(tmp_path: Path) -> None:
         assert missing.returncode == 2 and "cannot fetch http://127.0.0.1" in missing.stderr
     finally:
         httpd.shutdown()
+
+
+def test_inspect_shows_the_side_its_evidence_and_each_channels_events(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["inspect", str(CHAT)]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0] == "chat.asyncapi.yaml: Chat 1.0.0"
+    assert lines[1] == "  written from the server's side (decided on the evidence below)"
+    assert "    - operation 'handle_join' receives and answers a reply (so it is a server)" in out
+    assert "  evidence for the client's side (total 0):\n    (none)" in out
+    channel = out[out.index("channel 'room'") :]
+    assert channel.splitlines()[:5] == [
+        "channel 'room' -> chat_sdk.room",
+        "  address: /ws/rooms/{room_id}",
+        "  path parameters: room_id (str, required)",
+        "  query parameters: none",
+        "  client sends (3):",
+    ]
+    assert "    join [action='join'] -> JoinMessage" in channel
+    server = channel[channel.index("  server sends (4):") :]
+    assert "    message_received [action='message_received'] -> MessageReceived" in server
+    assert "    join [" not in server
+
+
+def test_inspect_of_a_config_driven_openapi_spec(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["inspect", str(FEED), "--config", str(FEED_CONFIG)]) == 0
+    out = capsys.readouterr().out
+    assert "written from" not in out  # the config says which events go which way
+    assert "  query parameters: token (str, required), channel (str), compact (bool)" in out
+
+
+def test_inspect_of_a_bad_spec_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("asyncapi: 3.0.0\nchannels: [1\n")
+    assert main(["inspect", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("sockgen: error: bad.yaml:") and len(err.strip().splitlines()) == 1

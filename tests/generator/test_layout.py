@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from generator.support import CONFIGS, CORPUS_CASES, corpus_dir
+from generator.support import CORPUS, CORPUS_IDS, CorpusSpec
 from sockgen import layout
 from sockgen.generate import generate
 from sockgen.load import parse
@@ -37,9 +37,8 @@ def test_specs(spec: str, config: str | None, package: str) -> None:
     assert predicted(*args) == written(*args)
 
 
-@pytest.mark.parametrize(
-    ("spec", "config", "package"), CORPUS_CASES, ids=[c[2] for c in CORPUS_CASES]
-)
-def test_corpus(spec: str, config: str | None, package: str) -> None:
-    args = (corpus_dir() / spec, CONFIGS / config if config else None, package)
+@pytest.mark.parametrize("case", CORPUS, ids=CORPUS_IDS)
+def test_corpus(case: CorpusSpec) -> None:
+    spec, config = case.files()
+    args = (spec, config, case.package)
     assert predicted(*args) == written(*args)

@@ -139,9 +139,61 @@ def test_a_broken_spec_names_the_target_the_file_and_the_problem(rule_runner: Ru
     with pytest.raises(ExecutionError) as info:
         generate(rule_runner, Address("specs", target_name="bad"))
     message = str(info.value)
-    assert "specs:bad: could not generate `bad` from specs/bad.asyncapi.yaml:" in message
+    assert "specs:bad: could not generate `bad_sdk` from specs/bad.asyncapi.yaml:" in message
     assert (
         "sockgen: error: bad.asyncapi.yaml:6:10 (at /channels/a/messages/m): $ref '#/nope' points to nothing"
         in message
     )
     assert "Traceback" not in message.split("WebsocketSdkGenerationError")[-1]
+
+
+#: A document whose side nothing tells: two operations, two messages, no telling names
+#: (and a message no operation names, which the generator warns about).
+UNTOLD = dedent(
+    """\
+    asyncapi: 3.0.0
+    info: {title: Acme, version: '1'}
+    channels:
+      live:
+        address: /live
+        messages:
+          alpha: {payload: {type: object, properties: {t: {const: alpha}}}}
+          beta: {payload: {type: object, properties: {t: {const: beta}}}}
+      other:
+        address: /other
+        messages:
+          gamma: {payload: {type: object, properties: {t: {const: gamma}}}}
+    operations:
+      one: {action: send, channel: {$ref: '#/channels/live'}, messages: [{$ref: '#/channels/live/messages/alpha'}]}
+      two: {action: receive, channel: {$ref: '#/channels/live'}, messages: [{$ref: '#/channels/live/messages/beta'}]}
+    """
+)
+
+
+@pytest.mark.timeout(600)
+def test_the_direction_field_settles_an_untold_side(
+    rule_runner: RuleRunner, caplog: pytest.LogCaptureFixture
+) -> None:
+    rule_runner.write_files(
+        {
+            "specs/acme.asyncapi.yaml": UNTOLD,
+            "specs/BUILD": dedent(
+                """\
+                websocket_sdk(name="told", source="acme.asyncapi.yaml", package="told", direction="client")
+                websocket_sdk(name="untold", source="acme.asyncapi.yaml", package="untold")
+                """
+            ),
+        }
+    )
+    with pytest.raises(ExecutionError) as info:
+        generate(rule_runner, Address("specs", target_name="untold"))
+    assert "cannot tell which side" in str(info.value)
+    assert "websocket_sdk(direction=...)" in str(info.value)
+    files = generate(rule_runner, Address("specs", target_name="told"))
+    messages = files["specs/told/live/messages.py"]
+    # written from the client's side: the client sends alpha and receives beta
+    assert "OutgoingMessage = Alpha" in messages and "IncomingMessage = Beta" in messages
+    # the generator's warnings reach the user
+    assert any(
+        "sockgen warnings for specs/acme.asyncapi.yaml" in r.getMessage() for r in caplog.records
+    ), [r.getMessage() for r in caplog.records]

@@ -100,8 +100,9 @@ def test_target_fields_and_predicted_layout(rule_runner: RuleRunner) -> None:
     rule_runner.write_files(sdk_files())
     chat = rule_runner.get_target(Address("specs", target_name="chat"))
     sdk = rule_runner.request(WebsocketSdkLayout, [WebsocketSdkLayoutRequest.for_target(chat)])
-    assert sdk.package == "chat" and sdk.channel_modules == ("room", "admin_events")
-    assert "chat.admin_events.connection" in sdk.python_modules
+    # the package comes from the spec's file name (the CLI's rule), not the target's name
+    assert sdk.package == "chat_sdk" and sdk.channel_modules == ("room", "admin_events")
+    assert "chat_sdk.admin_events.connection" in sdk.python_modules
     feed = rule_runner.get_target(Address("specs", target_name="feed"))
     sdk = rule_runner.request(WebsocketSdkLayout, [WebsocketSdkLayoutRequest.for_target(feed)])
     assert sdk.package == "acme_feed" and sdk.channel_modules == ("feed", "beta_live")
@@ -110,14 +111,21 @@ def test_target_fields_and_predicted_layout(rule_runner: RuleRunner) -> None:
 def test_every_generated_module_is_mapped_to_its_target(rule_runner: RuleRunner) -> None:
     rule_runner.write_files(sdk_files())
     chat, feed = Address("specs", target_name="chat"), Address("specs", target_name="feed")
-    for module in ("chat", "chat.room", "chat.room.messages", "chat.shared.models", "chat._client"):
+    for module in (
+        "chat_sdk",
+        "chat_sdk.room",
+        "chat_sdk.room.messages",
+        "chat_sdk.shared.models",
+        "chat_sdk._client",
+    ):
         assert owners(rule_runner, module) == (chat,), module
     for module in ("acme_feed", "acme_feed.beta_live.connection", "acme_feed.feed.client"):
         assert owners(rule_runner, module) == (feed,), module
-    assert owners(rule_runner, "chat.nope") == (
+    assert owners(rule_runner, "chat_sdk.nope") == (
         chat,
-    )  # `from chat import nope`: the parent owns it
-    assert owners(rule_runner, "chatx") == ()
+    )  # `from chat_sdk import nope`: the parent owns it
+    assert owners(rule_runner, "chat_sdkx") == ()
+    assert owners(rule_runner, "chat") == ()
 
 
 def test_a_spec_that_does_not_parse_names_the_target_and_file(rule_runner: RuleRunner) -> None:

@@ -1,4 +1,4 @@
-"""``sockgen generate-client``: the generator for people without Pants.
+"""The ``sockgen`` command: ``generate-client`` (the generator for people without Pants), ``inspect``.
 
 Only the CLI may fetch a URL (``--schema https://...``); the library reads
 local files only. It never writes outside ``--output``: the output folder is
@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import SpecError
-from .generate import generate
+from .generate import build_api, generate
+from .inspect import report
 
 MARKER = ".sockgen"
 """A file in every output folder, so --clear-output only ever removes sockgen's own output."""
@@ -31,16 +32,26 @@ def _parser() -> argparse.ArgumentParser:
         prog="sockgen", description="Typed Python WebSocket SDKs from AsyncAPI/OpenAPI."
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    gen = sub.add_parser("generate-client", help="generate an SDK package")
+    # what every command that reads a spec takes
+    spec_options = argparse.ArgumentParser(add_help=False)
+    spec_options.add_argument(
+        "--config", "-c", help="sockgen/Stainless config (required for OpenAPI)"
+    )
+    spec_options.add_argument(
+        "--package", "-p", help="Python package name (default: from config or spec file name)"
+    )
+    spec_options.add_argument(
+        "--direction",
+        choices=("client", "server"),
+        help="AsyncAPI: the side the document is written from (overrides the config and the "
+        "inference; see `sockgen inspect`)",
+    )
+    gen = sub.add_parser("generate-client", help="generate an SDK package", parents=[spec_options])
     gen.add_argument(
         "--schema", "-s", required=True, help="spec file (JSON or YAML) or http(s) URL"
     )
     gen.add_argument(
         "--output", "-o", required=True, help="output folder (gets pyproject.toml and the package)"
-    )
-    gen.add_argument("--config", "-c", help="sockgen/Stainless config (required for OpenAPI)")
-    gen.add_argument(
-        "--package", "-p", help="Python package name (default: from config or spec file name)"
     )
     gen.add_argument(
         "--formatter",
@@ -61,7 +72,24 @@ def _parser() -> argparse.ArgumentParser:
         help="keep channel folders the spec no longer has",
     )
     gen.add_argument("--quiet", "-q", action="store_true", help="do not print warnings")
+    gen.set_defaults(run=generate_client)
+    inspect = sub.add_parser(
+        "inspect",
+        help="show the side a spec is read from, the evidence, and each channel's events",
+        parents=[spec_options],
+    )
+    inspect.add_argument("schema", help="spec file (JSON or YAML) or http(s) URL")
+    inspect.set_defaults(run=inspect_spec)
     return parser
+
+
+def _spec_path(schema: str, tmp: Path) -> Path:
+    """A local spec file: the path itself, or a URL fetched into ``tmp``."""
+    if schema.startswith(("http://", "https://")):
+        return _fetch(schema, tmp)
+    if "://" in schema:
+        raise SpecError(f"unsupported schema URL {schema!r} (use a file path, http:// or https://)")
+    return Path(schema)
 
 
 def _fetch(url: str, into: Path) -> Path:
@@ -103,19 +131,11 @@ def _format(files: list[Path], formatter: str | None) -> None:
 def generate_client(args: argparse.Namespace) -> int:
     out = Path(args.output)
     with tempfile.TemporaryDirectory(prefix="sockgen-") as tmp:
-        schema = args.schema
-        if schema.startswith(("http://", "https://")):
-            spec = _fetch(schema, Path(tmp))
-        elif "://" in schema:
-            raise SpecError(
-                f"unsupported schema URL {schema!r} (use a file path, http:// or https://)"
-            )
-        else:
-            spec = Path(schema)
         result = generate(
-            spec,
+            _spec_path(args.schema, Path(tmp)),
             Path(args.config) if args.config else None,
             args.package,
+            direction=args.direction,
             readme=not args.no_readme,
             pyproject=True,
         )
@@ -157,10 +177,23 @@ def generate_client(args: argparse.Namespace) -> int:
     return 0
 
 
+def inspect_spec(args: argparse.Namespace) -> int:
+    with tempfile.TemporaryDirectory(prefix="sockgen-") as tmp:
+        api, warnings = build_api(
+            _spec_path(args.schema, Path(tmp)),
+            Path(args.config) if args.config else None,
+            args.package,
+            args.direction,
+        )
+    sys.stdout.write(report(api, warnings))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return generate_client(args)
+        code: int = args.run(args)
+        return code
     except SpecError as exc:
         print(f"sockgen: error: {exc}", file=sys.stderr)
         return 2

@@ -7,7 +7,8 @@ cannot say which schemas are a WebSocket's client and server events). Keys:
 sockgen:                    # sockgen's own (all optional)
   package: acme             # Python package name
   client_class: Acme        # top-level client class (its async twin: AsyncAcme)
-  direction: server         # AsyncAPI: the side the document is written from
+  direction: server         # AsyncAPI: the application the document describes
+                            # (3.x: its 'send' operations; 2.x: its 'subscribe' ones)
   discriminator: type       # force the property that tells events apart
 resources: ...              # Stainless: resources.<name>.methods.<m> with type: websocket
 targets:
@@ -23,36 +24,46 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from .errors import SpecError
 from .load import Document, Workspace
-from .naming import pascal, snake
+from .naming import default_package, pascal
 
 _SOCKGEN_KEYS = {"package", "client_class", "direction", "discriminator"}
+
+
+Side = Literal["client", "server"]
 
 
 @dataclass
 class Config:
     package: str
     client_class: str | None = None
-    direction: str | None = None
+    direction: Side | None = None
     discriminator: str | None = None
     websockets_extra: str = "websockets"
     stainless: Mapping[str, Any] = field(default_factory=dict)
     document: Document | None = None
 
 
-def default_package(spec: Path) -> str:
-    stem = spec.name
-    for suffix in (".json", ".yaml", ".yml"):
-        stem = stem.removesuffix(suffix)
-    for suffix in (".asyncapi", ".openapi", "-asyncapi", "-openapi", "_asyncapi", "_openapi"):
-        stem = stem.removesuffix(suffix)
-    return snake(stem) + ("_sdk" if snake(stem) in ("asyncapi", "openapi", "spec", "api") else "")
+def _side(value: object, what: str, doc: Document | None) -> Side | None:
+    if value is None:
+        return None
+    if value == "client" or value == "server":
+        return value  # type: ignore[return-value]
+    message = f"{what} must be 'client' or 'server', got {value!r}"
+    raise doc.error(message, "/sockgen/direction") if doc else SpecError(message)
 
 
-def load_config(workspace: Workspace, path: Path | None, spec: Path, package: str | None) -> Config:
+def load_config(
+    workspace: Workspace,
+    path: Path | None,
+    spec: Path,
+    package: str | None,
+    direction: str | None = None,
+) -> Config:
+    """The config at ``path`` (or none), with ``package`` and ``direction`` from the command line winning."""
     doc = workspace.load(path) if path else None
     data: Any = doc.data if doc else {}
     if data is None:
@@ -70,11 +81,9 @@ def load_config(workspace: Workspace, path: Path | None, spec: Path, package: st
             f"unknown sockgen key(s) {', '.join(unknown)}; known: {', '.join(sorted(_SOCKGEN_KEYS))}",
             "/sockgen",
         )
-    direction = own.get("direction")
-    if direction not in (None, "server", "client") and doc:
-        raise doc.error(
-            f"direction must be 'server' or 'client', got {direction!r}", "/sockgen/direction"
-        )
+    side = _side(direction, "--direction", None)
+    if side is None and doc is not None:
+        side = _side(own.get("direction"), "direction", doc)
     python = (data.get("targets") or {}).get("python") or {}
     options = python.get("options") or {} if isinstance(python, Mapping) else {}
     chosen = (
@@ -82,7 +91,7 @@ def load_config(workspace: Workspace, path: Path | None, spec: Path, package: st
         or own.get("package")
         or (python.get("package_name") if isinstance(python, Mapping) else None)
     )
-    name = str(chosen) if chosen else default_package(spec)
+    name = str(chosen) if chosen else default_package(spec.as_posix())
     if not name.isidentifier() or name != name.lower():
         where = "--package" if package else "the config's package name"
         raise SpecError(
@@ -101,7 +110,7 @@ def load_config(workspace: Workspace, path: Path | None, spec: Path, package: st
     return Config(
         package=name,
         client_class=str(client_class) if client_class else None,
-        direction=direction,
+        direction=side,
         discriminator=own.get("discriminator"),
         websockets_extra=extra,
         stainless=data,

@@ -9,6 +9,7 @@ So nothing from a spec reaches generated code unescaped.
 
 from __future__ import annotations
 
+import json
 import keyword
 import re
 from collections.abc import Iterable
@@ -58,12 +59,22 @@ def doc(text: str, indent: int = 4) -> Code:
     """A docstring body: no closing quotes, no stray backslashes, no trailing quote."""
     text = str(text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    text = "".join(c if c.isprintable() or c in "\n\t" else f"\\x{ord(c):02x}" for c in text)
-    if text.endswith('"'):
-        text += " "
+    text = "".join(c if c.isprintable() or c in "\n\t" else _escape_char(c) for c in text)
     pad = " " * indent
     lines = [line.rstrip() for line in text.split("\n")]
-    return Code("\n".join([lines[0], *[(pad + line) if line else "" for line in lines[1:]]]))
+    body = "\n".join([lines[0], *[(pad + line) if line else "" for line in lines[1:]]])
+    if body.endswith('"'):
+        body = body[:-1] + '\\"'
+    return Code(body)
+
+
+def _escape_char(c: str) -> str:
+    code = ord(c)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
 
 
 def _rendered(text: str) -> Code:
@@ -265,6 +276,8 @@ class ChannelView:
     example_outgoing: Code
     title: Code
     """The channel key, escaped for docstrings."""
+    table: list[tuple[str, Code, Code, Code]]
+    """README rows: (direction, event, model, tag) for every event, client's first."""
 
 
 @dataclass
@@ -369,7 +382,7 @@ def _union_expr(msgs: list[m.Message], plan: m.UnionPlan, imports: Imports, tag_
             f"Annotated[Union[{', '.join(types)}], Field(discriminator={py(plan.discriminator)})]"
         )
     if plan.kind == "callable":
-        imports.typing.add("Annotated")
+        imports.typing.update(("Annotated", "Any"))  # Any: the tag function's argument
         groups = _tag_groups(json_msgs, types)
         parts = []
         for tag, members in groups:
@@ -563,7 +576,28 @@ def channel_view(api: m.Api, channel: m.Channel, imports: Imports) -> ChannelVie
         example_event=example_event,
         example_outgoing=example_outgoing,
         title=doc(channel.key),
+        table=_event_table(channel),
     )
+
+
+def _md(text: str) -> Code:
+    """Inline code for a Markdown table cell."""
+    return Code("`" + str(text).replace("`", "'").replace("|", "\\|").replace("\n", " ") + "`")
+
+
+def _event_table(channel: m.Channel) -> list[tuple[str, Code, Code, Code]]:
+    from .inspect import type_text
+
+    rows = []
+    for direction, msgs in (
+        ("sends", channel.client_messages),
+        ("receives", channel.server_messages),
+    ):
+        for msg in msgs:
+            tag = _md(f"{msg.tag[0]}: {json.dumps(msg.tag[1])}") if msg.tag else Code("")
+            model = _md(type_text(msg.type)) if not msg.binary else Code("binary frame")
+            rows.append((direction, _md(msg.event), model, tag))
+    return rows
 
 
 def resource_tree(api: m.Api, views: dict[str, ChannelView]) -> list[ResourceNode]:

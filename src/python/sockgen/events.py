@@ -3,16 +3,13 @@ messages are told apart on the wire (its :class:`~sockgen.model.UnionPlan`)."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import Any
 
 from . import model as m
 from .naming import pascal, snake
 from .refs import Location
-from .schema import SchemaConverter
-
-_TAG_PREFERENCE = ("type", "event", "action", "kind", "op", "method")
+from .schema import TAG_PREFERENCE, SchemaConverter, schema_examples
 
 
 def is_binary(schema: Any, content_type: str | None) -> bool:
@@ -57,7 +54,7 @@ def payload_message(
             )
         ]
     t = conv.convert(payload if payload is not None else True, loc, pascal(key))
-    examples = [*(examples or []), *examples_of(resolved)]
+    examples = [*(examples or []), *schema_examples(resolved, oai_meta=True)]
     if isinstance(t, m.UnionType) and all(conv.model_of(x) for x in t.members):
         # One message whose payload is a union of objects: each object is its own
         # event; the message's examples are checked against the whole union.
@@ -79,22 +76,6 @@ def payload_message(
     ]
 
 
-def examples_of(schema: Any) -> list[Any]:
-    """``example``, ``examples``, and OpenAI's ``x-oaiMeta.example`` (JSON text)."""
-    if not isinstance(schema, dict):
-        return []
-    found = [schema["example"]] if "example" in schema else []
-    if isinstance(schema.get("examples"), list):
-        found.extend(schema["examples"])
-    meta = schema.get("x-oaiMeta")
-    if isinstance(meta, dict) and isinstance(meta.get("example"), str):
-        try:
-            found.append(json.loads(meta["example"]))
-        except ValueError:
-            pass
-    return found
-
-
 def plan(
     conv: SchemaConverter, messages: list[m.Message], loc: Location, forced: str | None
 ) -> m.UnionPlan:
@@ -103,9 +84,11 @@ def plan(
     tags = [conv.tags.get(msg.name, {}) if conv.model_of(msg.type) else {} for msg in json_msgs]
     candidates: list[str] = [forced] if forced else []
     counts: Counter[str] = Counter(p for t in tags for p in t)
-    candidates += [p for p in _TAG_PREFERENCE if counts[p]] + sorted(
-        p for p in counts if p not in _TAG_PREFERENCE
-    )
+    candidates += [p for p in TAG_PREFERENCE if counts[p]]
+    if len(json_msgs) > 1:
+        # any property that tells several messages apart; a lone message's event name
+        # comes from a tag-like property only (not from, say, a one-value 'status' enum)
+        candidates += sorted(p for p in counts if p not in TAG_PREFERENCE)
     best: tuple[int, int, str] | None = None
     for prop in candidates:
         covered = [t[prop] for t in tags if prop in t]

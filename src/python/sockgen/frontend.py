@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from . import model as m
 from .config import Config
@@ -93,3 +94,35 @@ def param_name(wire: str, taken: set[str]) -> str:
     if name in reserved:
         name += "_"
     return unique(name, taken)
+
+
+def query_params(
+    conv: SchemaConverter, schema: Any, at: Location, resolver: Resolver
+) -> list[m.Param]:
+    """Typed connect() parameters from an object schema's properties."""
+    node, loc = resolver.deref(schema, at)
+    if not isinstance(node, Mapping):
+        raise loc.error("query parameters must be an object schema")
+    merged = conv.merge_all_of(dict(node), loc) if "allOf" in node else node
+    required = set(merged.get("required") or [])
+    properties = merged.get("properties") or {}
+    if not isinstance(properties, Mapping):
+        raise loc.at("properties").error("'properties' must be an object")
+    taken: set[str] = set()
+    params = []
+    for wire, prop in properties.items():
+        prop_loc = loc.at("properties", str(wire))
+        t = conv.convert(prop, prop_loc, pascal(str(wire)))
+        resolved, _ = resolver.deref(prop, prop_loc)
+        described = resolved if isinstance(resolved, Mapping) else {}
+        params.append(
+            m.Param(
+                name=param_name(str(wire), taken),
+                wire=str(wire),
+                type=t,
+                required=str(wire) in required,
+                description=str(described.get("description") or ""),
+                default=described.get("default", m.MISSING),
+            )
+        )
+    return params

@@ -30,7 +30,10 @@ class Generated:
 
 
 def build_api(
-    spec: Path, config: Path | None = None, package: str | None = None
+    spec: Path,
+    config: Path | None = None,
+    package: str | None = None,
+    direction: str | None = None,
 ) -> tuple[m.Api, list[Diagnostic]]:
     workspace = Workspace(spec.parent)
     warnings: list[Diagnostic] = []
@@ -46,7 +49,7 @@ def build_api(
     root = resolver.root(spec)
     if not isinstance(root.doc.data, dict):
         raise SpecError("a spec must be a mapping at the top level", file=root.doc.name, pointer="")
-    cfg = load_config(workspace, config, spec, package)
+    cfg = load_config(workspace, config, spec, package, direction)
     conv = SchemaConverter(resolver, warn, taken=set())
     if "asyncapi" in root.doc.data:
         api = AsyncAPIFrontEnd(root, resolver, conv, cfg).api()
@@ -97,8 +100,9 @@ def generate(
     config: Path | None = None,
     package: str | None = None,
     *,
+    direction: str | None = None,
     readme: bool = True,
     pyproject: bool = False,
 ) -> Generated:
-    api, warnings = build_api(spec, config, package)
+    api, warnings = build_api(spec, config, package, direction)
     return Generated(api, render(api, readme=readme, pyproject=pyproject), warnings)

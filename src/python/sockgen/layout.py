@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .naming import snake, unique
+from .naming import snake, unique, words
 
 #: Module names a channel may not take: the package's own modules.
 RESERVED_MODULES = frozenset({"shared", "_client", "base", "py", "typing"})
@@ -34,7 +34,8 @@ def channel_modules(keys: Iterable[str]) -> dict[str, str]:
     taken = set(RESERVED_MODULES)
     modules: dict[str, str] = {}
     for key in keys:
-        base = snake(key.replace("{", " ").replace("}", " "))
+        text = key.replace("{", " ").replace("}", " ")
+        base = snake(text) if words(text) else "root"  # "/" is the root channel
         modules[key] = unique(base, taken)
     return modules
 

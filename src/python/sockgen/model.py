@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import TYPE_CHECKING, Literal, Union
+
+if TYPE_CHECKING:
+    from .sides import SideDecision
 
 JsonScalar = Union[str, int, float, bool, None]
 
@@ -207,3 +210,5 @@ class Api:
     source_name: str = ""
     examples: dict[str, list[object]] = field(default_factory=dict)
     """Named model -> the ``example``/``examples`` its schema gives."""
+    side: SideDecision | None = None
+    """AsyncAPI: which side the document is written from, and the evidence."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import keyword
 import re
 import unicodedata
+from pathlib import PurePosixPath
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
 
@@ -147,3 +148,28 @@ def class_name(raw: str, taken: set[str], suffix: str = "") -> str:
     if name in RESERVED_CLASS_NAMES:
         name += "Model"
     return unique(name, taken)
+
+
+_SPEC_KIND = re.compile(
+    r"[-_.]?(?:asyncapi|openapi|swagger)(?:[-_.]?v?\d+(?:\.\d+)*)?$", re.IGNORECASE
+)
+_GENERIC_STEMS = frozenset({"", "asyncapi", "openapi", "swagger", "spec", "api", "index", "main"})
+
+
+def default_package(spec_path: str) -> str:
+    """The package a spec generates when nobody names one: ``chat.asyncapi.yaml`` -> ``chat_sdk``.
+
+    The file name without its extension and spec-kind suffix (``.asyncapi``,
+    ``-openapi3``), or its folder's name when that leaves nothing telling
+    (``echo/asyncapi.yaml`` -> ``echo_sdk``); ``_sdk`` keeps it clear of the
+    vendor's own package. The CLI, ``tailor`` and the Pants plugin use this rule.
+    """
+    path = PurePosixPath(spec_path.replace("\\", "/"))
+    stem = path.name
+    for ext in (".json", ".yaml", ".yml"):
+        stem = stem.removesuffix(ext)
+    stem = _SPEC_KIND.sub("", stem)
+    if snake(stem) in _GENERIC_STEMS or not words(stem):
+        stem = _SPEC_KIND.sub("", path.parent.name)
+    name = snake(stem) if words(stem) else "api"
+    return name if name.endswith("_sdk") else f"{name}_sdk"

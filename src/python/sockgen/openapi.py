@@ -14,11 +14,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import model as m
-from .asyncapi import query_params
 from .config import Config
 from .errors import SpecError
 from .events import payload_message, plan
-from .frontend import FrontEnd
+from .frontend import FrontEnd, query_params
 from .layout import channel_modules, stainless_websocket_resources
 from .naming import pascal, snake
 from .refs import Location, Resolver

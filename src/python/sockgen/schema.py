@@ -16,6 +16,7 @@ or ``x-fern-type: literal<"ping">``). What was guessed is reported.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -26,7 +27,8 @@ from .refs import Location, Resolver
 
 _LITERAL_PATTERN = re.compile(r"^\^?([A-Za-z0-9_.:\-]+)\$?$")
 _FERN_LITERAL = re.compile(r'^literal<"?(.*?)"?>$')
-_TAG_PREFERENCE = ("type", "event", "action", "kind", "op", "method", "name")
+#: Property names that usually tell events apart, most likely first.
+TAG_PREFERENCE = ("type", "event", "action", "kind", "op", "method", "messageType", "name")
 
 _FORMATS: dict[str, m.PrimName] = {
     "date-time": "datetime",
@@ -68,6 +70,8 @@ class SchemaConverter:
             return m.ANY
         if not isinstance(node, dict):
             raise loc.error(f"a schema must be an object or a boolean, got {type(node).__name__}")
+        if loc in self._named:  # converted before (a message on both sides)
+            return self._nullable(node, m.NamedRef(self._named[loc]))
         if "$ref" in node:
             return self._ref(node, loc, hint)
         if "$recursiveRef" in node or "$dynamicRef" in node:
@@ -96,7 +100,12 @@ class SchemaConverter:
                 f"recursive $ref without an object in between (reached again from {loc}); "
                 "only objects, unions and arrays of them can be recursive"
             )
-        name_hint = target_loc.last if target_loc.last and not target_loc.last.isdigit() else hint
+        if target_loc.pointer == "":  # a whole file: named after it (requests/IamRequest.yaml)
+            name_hint = target_loc.doc.path.stem
+        elif target_loc.last and not target_loc.last.isdigit():
+            name_hint = target_loc.last
+        else:
+            name_hint = hint
         self._in_progress.add(target_loc)
         try:
             result = self.convert(target, target_loc, name_hint)
@@ -119,6 +128,10 @@ class SchemaConverter:
             values = tuple(v for v in node["enum"] if _scalar(v))
             if not values:
                 return m.ANY
+            if node.get("type") == "array" and "items" in node:
+                # the enum was meant for the items (a list of flags)
+                self.warn(loc, "'enum' of scalars on an array is read as the enum of its items")
+                return m.ListType(m.LiteralType(values))
             return m.LiteralType(values)
         if "allOf" in node:
             return self._all_of(node, loc, hint)
@@ -276,12 +289,7 @@ class SchemaConverter:
             return node
 
     def _collect_examples(self, name: str, node: dict[str, Any]) -> None:
-        found: list[Any] = []
-        if "example" in node:
-            found.append(node["example"])
-        examples = node.get("examples")
-        if isinstance(examples, list):
-            found.extend(examples)
+        found = schema_examples(node)
         if found:
             self.examples[name] = found
 
@@ -372,7 +380,7 @@ class SchemaConverter:
             title = resolved.get("title")
             if isinstance(title, str) and title:
                 return title
-            for prop in _TAG_PREFERENCE:
+            for prop in TAG_PREFERENCE:
                 schema = (resolved.get("properties") or {}).get(prop)
                 if isinstance(schema, dict):
                     value = schema.get("const", (schema.get("enum") or [None])[0])
@@ -392,8 +400,8 @@ class SchemaConverter:
         tag_sets = [self.tags.get(model.name, {}) for model in models if model is not None]
         candidates = [declared] if declared else []
         common = set.intersection(*(set(t) for t in tag_sets)) if tag_sets else set()
-        candidates += [p for p in _TAG_PREFERENCE if p in common] + sorted(
-            common - set(_TAG_PREFERENCE)
+        candidates += [p for p in TAG_PREFERENCE if p in common] + sorted(
+            common - set(TAG_PREFERENCE)
         )
         for prop in candidates:
             values = [t.get(prop, m.MISSING) for t in tag_sets]
@@ -411,6 +419,42 @@ class SchemaConverter:
                 "members are matched by shape instead",
             )
         return None
+
+
+_EXAMPLE_OBJECT_KEYS = frozenset({"summary", "description", "value", "externalValue"})
+
+
+def schema_examples(schema: Any, *, oai_meta: bool = False) -> list[Any]:
+    """A schema's examples: ``example``, ``examples``, and (``oai_meta``: an event's payload)
+    OpenAI's ``x-oaiMeta.example``, JSON text that documents the event.
+
+    OpenAPI Example Objects written into a schema's ``examples`` (``{summary,
+    value}``) give their ``value``, unless the schema itself has such properties.
+    """
+    if not isinstance(schema, dict):
+        return []
+    found = [schema["example"]] if "example" in schema else []
+    examples = schema.get("examples")
+    if isinstance(examples, list):
+        props = schema.get("properties")
+        own = set(props) if isinstance(props, dict) else set()
+        for item in examples:
+            if (
+                isinstance(item, dict)
+                and "value" in item
+                and set(item) <= _EXAMPLE_OBJECT_KEYS
+                and not (own & set(item))
+            ):
+                found.append(item["value"])
+            else:
+                found.append(item)
+    meta = schema.get("x-oaiMeta") if oai_meta else None
+    if isinstance(meta, dict) and isinstance(meta.get("example"), str):
+        try:
+            found.append(json.loads(meta["example"]))
+        except ValueError:
+            pass
+    return found
 
 
 def _literal_values(t: m.TypeRef) -> tuple[m.JsonScalar, ...] | None:

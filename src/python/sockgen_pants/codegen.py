@@ -39,7 +39,11 @@ from pants.util.logging import LogLevel
 
 from .layout_rules import config_path, package_name
 from .subsystem import WebsocketSdkSubsystem
-from .target_types import WebsocketSdkPythonSourceRootField, WebsocketSdkSourceField
+from .target_types import (
+    WebsocketSdkDirectionField,
+    WebsocketSdkPythonSourceRootField,
+    WebsocketSdkSourceField,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +125,9 @@ async def generate_python_from_websocket_sdk(
     ]
     if config:
         argv += ["--config", config]
+    direction = tgt[WebsocketSdkDirectionField].value
+    if direction:
+        argv += ["--direction", direction]
     result = await Get(
         FallibleProcessResult,
         PexProcess(
@@ -139,7 +146,8 @@ async def generate_python_from_websocket_sdk(
             f"{tgt.address}: could not generate `{package}` from {spec}:\n  {message}"
         )
     if stderr:
-        logger.info(f"{tgt.address}:\n{stderr}")
+        # what the generator guessed or left out, for the user to read
+        logger.warning(f"{tgt.address}: sockgen warnings for {spec}:\n{stderr}")
 
     package_files = await Get(
         Digest, DigestSubset(result.output_digest, PathGlobs([f"{OUTPUT_DIR}/{package}/**"]))

@@ -19,7 +19,7 @@ from pants.engine.target import Target
 from sockgen import layout
 from sockgen.errors import SpecError
 from sockgen.load import parse
-from sockgen.naming import snake
+from sockgen.naming import default_package
 
 from .target_types import WebsocketSdkConfigField, WebsocketSdkPackageField, WebsocketSdkSourceField
 
@@ -29,8 +29,9 @@ class WebsocketSdkLayoutError(Exception):
 
 
 def package_name(tgt: Target) -> str:
+    """The ``package`` field, else the generator's default for the spec's file name."""
     value = tgt[WebsocketSdkPackageField].value
-    return value if value else snake(tgt.address.target_name)
+    return value if value else default_package(tgt[WebsocketSdkSourceField].file_path)
 
 
 def config_path(tgt: Target) -> str | None:

@@ -16,7 +16,7 @@ from pants.engine.fs import PathGlobs, Paths
 from pants.engine.rules import Get, collect_rules, rule
 from pants.engine.unions import UnionRule
 from pants.util.logging import LogLevel
-from sockgen.naming import snake
+from sockgen.naming import default_package
 
 from .subsystem import WebsocketSdkSubsystem
 from .target_types import WebsocketSdkTarget
@@ -30,8 +30,8 @@ class PutativeWebsocketSdkTargetsRequest(PutativeTargetsRequest):
 
 
 def target_name(path: str) -> str:
-    stem = os.path.basename(path).split(".asyncapi.")[0]
-    return f"{snake(stem)}_sdk"
+    """The target's name is the package it generates, by the generator's own default rule."""
+    return default_package(path)
 
 
 @rule(level=LogLevel.DEBUG, desc="Determine candidate websocket_sdk targets to create")

@@ -40,7 +40,20 @@ class WebsocketSdkPackageField(StringField):
     help = help_text(
         """
         The Python package to generate (what downstream code imports). Defaults to the
-        target's name in snake_case.
+        spec's file name in snake_case with `_sdk` added (`chat.asyncapi.yaml` -> `chat_sdk`),
+        the rule the `sockgen` CLI uses too.
+        """
+    )
+
+
+class WebsocketSdkDirectionField(StringField):
+    alias = "direction"
+    valid_choices = ("client", "server")
+    help = help_text(
+        """
+        AsyncAPI only: the side the document is written from (`client` or `server`), when the
+        generator cannot tell it from the document (it then fails and asks for this field).
+        Overrides the config's `sockgen.direction`. `sockgen inspect SPEC` shows the evidence.
         """
     )
 
@@ -72,6 +85,7 @@ class WebsocketSdkTarget(Target):
         WebsocketSdkSourceField,
         WebsocketSdkConfigField,
         WebsocketSdkPackageField,
+        WebsocketSdkDirectionField,
         WebsocketSdkDependenciesField,
         WebsocketSdkPythonResolveField,
         WebsocketSdkPythonSourceRootField,

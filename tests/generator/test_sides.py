@@ -1,0 +1,334 @@
+"""Which side an AsyncAPI document is written from: evidence, refusal, overrides, mirrors.
+
+Each class of wrong SDK seen on real specs has a minimal spec here, and every
+inference is also tried on the same API written from the other side (a
+mirror: 3.x ``send``/``receive`` swapped, 2.x ``publish``/``subscribe``
+swapped), which must give the same SDK, or refuse.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+from generator.support import CORPUS, CORPUS_IDS, CorpusSpec, obj, write_spec
+from sockgen import cli
+from sockgen import model as m
+from sockgen.errors import SpecError
+from sockgen.generate import build_api
+from sockgen.load import Workspace
+
+
+def sides(api: m.Api) -> dict[str, tuple[list[str], list[str]]]:
+    """Channel key -> (events the client sends, events the server sends)."""
+    return {
+        c.key: (
+            sorted(msg.event for msg in c.client_messages),
+            sorted(msg.event for msg in c.server_messages),
+        )
+        for c in api.channels
+    }
+
+
+def mirror(data: dict[str, Any]) -> dict[str, Any]:
+    """The same API described by the other side."""
+    data = copy.deepcopy(data)
+    if str(data["asyncapi"]).startswith("3."):
+        for op in (data.get("operations") or {}).values():
+            op["action"] = {"send": "receive", "receive": "send"}[op["action"]]
+    else:
+        for channel in data["channels"].values():
+            publish, subscribe = channel.pop("publish", None), channel.pop("subscribe", None)
+            if subscribe is not None:
+                channel["publish"] = subscribe
+            if publish is not None:
+                channel["subscribe"] = publish
+    return data
+
+
+def op(action: str, *messages: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "action": action,
+        "channel": {"$ref": "#/channels/live"},
+        "messages": [{"$ref": f"#/channels/live/messages/{name}"} for name in messages],
+        **extra,
+    }
+
+
+def asyncapi3(messages: dict[str, Any], operations: dict[str, Any], **info: str) -> dict[str, Any]:
+    return {
+        "asyncapi": "3.0.0",
+        "info": {"title": "Speech", "version": "1", **info},
+        "channels": {"live": {"address": "/live", "messages": messages}},
+        "operations": operations,
+    }
+
+
+# --- class 1: AsyncAPI 3 documents written from the client's side ----------------------------
+
+#: A vendor speech-to-text document as vendors write them: the client sends audio and
+#: control messages and receives transcripts. Nothing in it says "client".
+CLIENT_SIDE_STT = asyncapi3(
+    {
+        "audio": {"payload": {"type": "string", "format": "binary"}},
+        "finalize": {"payload": obj("type", "finalize")},
+        "close_stream": {"payload": obj("type", "close_stream")},
+        "transcript": {"payload": obj("type", "transcript", text={"type": "string"})},
+        "speech_started": {"payload": obj("type", "speech_started")},
+    },
+    {
+        "sendAudio": op("send", "audio", summary="Send audio data for transcription"),
+        "sendFinalize": op("send", "finalize"),
+        "sendCloseStream": op("send", "close_stream"),
+        "receiveTranscript": op("receive", "transcript", summary="Receive transcription results"),
+        "receiveSpeechStarted": op("receive", "speech_started"),
+    },
+)
+
+
+def test_a_client_side_asyncapi3_document_is_read_as_the_client(tmp_path: Path) -> None:
+    path, _ = write_spec(tmp_path, CLIENT_SIDE_STT)
+    api, _ = build_api(path)
+    assert api.side is not None and api.side.side == "client"
+    assert sides(api) == {
+        "live": (["audio", "close_stream", "finalize"], ["speech_started", "transcript"])
+    }
+
+
+def test_the_same_api_written_by_the_server_gives_the_same_sdk(tmp_path: Path) -> None:
+    path, _ = write_spec(tmp_path, mirror(CLIENT_SIDE_STT))
+    api, _ = build_api(path)
+    assert api.side is not None and api.side.side == "server"
+    assert sides(api) == {
+        "live": (["audio", "close_stream", "finalize"], ["speech_started", "transcript"])
+    }
+
+
+def test_replies_say_who_asks(tmp_path: Path) -> None:
+    """A ``send`` with a ``reply`` is a client asking; a ``receive`` with one, a server answering."""
+    data = asyncapi3(
+        {"a": {"payload": obj("op", "a")}, "b": {"payload": obj("op", "b")}},
+        {
+            "ask": op(
+                "send",
+                "a",
+                reply={
+                    "channel": {"$ref": "#/channels/live"},
+                    "messages": [{"$ref": "#/channels/live/messages/b"}],
+                },
+            )
+        },
+    )
+    for doc, side in ((data, "client"), (mirror(data), "server")):
+        path, _ = write_spec(tmp_path, doc)
+        api, _ = build_api(path)
+        assert api.side is not None and api.side.side == side
+        assert sides(api) == {"live": (["a"], ["b"])}
+
+
+# --- class 2: AsyncAPI 2.x summaries read backwards --------------------------------------------
+
+
+def asyncapi2(publish: dict[str, Any], subscribe: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "asyncapi": "2.6.0",
+        "info": {"title": "T", "version": "1"},
+        "channels": {"/s": {"publish": publish, "subscribe": subscribe}},
+    }
+
+
+STANDARD_2X = asyncapi2(
+    {
+        "summary": "Messages sent from client to Deepgram",
+        "description": "All client-to-server messages",
+        "message": {"payload": obj("type", "configure")},
+    },
+    {
+        "summary": "Messages sent from Deepgram to client",
+        "description": "All server-to-client messages",
+        "message": {"payload": obj("type", "results")},
+    },
+)
+
+
+def test_client_to_server_summaries_are_not_read_as_server_messages(tmp_path: Path) -> None:
+    path, _ = write_spec(tmp_path, STANDARD_2X)
+    api, warnings = build_api(path)
+    assert sides(api) == {"/s": (["configure"], ["results"])}
+    assert api.side is not None and api.side.side == "server"
+    assert not [w for w in warnings if "side" in w.message]
+
+
+def test_an_inverted_2x_document_is_read_from_its_summaries(tmp_path: Path) -> None:
+    path, _ = write_spec(tmp_path, mirror(STANDARD_2X))
+    api, warnings = build_api(path)
+    assert sides(api) == {"/s": (["configure"], ["results"])}
+    assert api.side is not None and api.side.side == "client"
+    (warning,) = warnings
+    assert "against the 2.x convention" in warning.message
+
+
+# --- class 3: messages and no operations ---------------------------------------------------------
+
+NO_OPERATIONS = {
+    "asyncapi": "3.0.0",
+    "info": {"title": "Gateway", "version": "1"},
+    "channels": {
+        "socket": {
+            "address": "/socket",
+            "messages": {
+                "request": {"name": "ServiceRequest", "payload": obj("service", "search")},
+                "response": {"name": "ServiceResponse", "payload": obj("kind", "result")},
+                "error": {"name": "ServiceError", "payload": obj("kind", "error")},
+                "weather": {"payload": obj("kind", "weather")},
+            },
+        }
+    },
+}
+
+
+def test_messages_without_operations_get_a_side_from_their_names(tmp_path: Path) -> None:
+    path, _ = write_spec(tmp_path, NO_OPERATIONS)
+    api, warnings = build_api(path)
+    (channel,) = api.channels
+    assert sorted(msg.name for msg in channel.client_messages) == [
+        "ServiceRequest",
+        "Weather",  # a name that says nothing: on both sides, with a warning
+    ]
+    assert sorted(msg.name for msg in channel.server_messages) == [
+        "ServiceError",
+        "ServiceResponse",
+        "Weather",
+    ]
+    assert any("typed on both sides" in w.message for w in warnings)
+    assert any("read as a client message" in w.message for w in warnings)
+    # no channel with messages is left untyped
+    assert channel.client_union.kind != "none" and channel.server_union.kind != "none"
+
+
+def test_a_message_named_by_an_operation_elsewhere_keeps_its_side(tmp_path: Path) -> None:
+    """Kraken: the pong channel's message is the reply of the ping operation."""
+    data = {
+        "asyncapi": "3.0.0",
+        "info": {"title": "Ex", "version": "1"},
+        "channels": {
+            "ping": {"address": "/", "messages": {"ping": {"payload": obj("event", "ping")}}},
+            "pong": {"address": "/", "messages": {"pong": {"payload": obj("event", "pong")}}},
+        },
+        "operations": {
+            "receivePing": {
+                "action": "receive",
+                "channel": {"$ref": "#/channels/ping"},
+                "reply": {"channel": {"$ref": "#/channels/pong"}},
+            }
+        },
+    }
+    path, _ = write_spec(tmp_path, data)
+    api, _ = build_api(path)
+    assert sides(api) == {"ping": (["ping"], ["pong"]), "pong": ([], ["pong"])}
+
+
+# --- refusing to guess ----------------------------------------------------------------------------
+
+NO_EVIDENCE = asyncapi3(
+    {"alpha": {"payload": obj("t", "alpha")}, "beta": {"payload": obj("t", "beta")}},
+    {"one": op("send", "alpha"), "two": op("receive", "beta")},
+    title="Acme",
+)
+
+
+def test_a_document_without_usable_evidence_is_refused(tmp_path: Path) -> None:
+    path, _ = write_spec(tmp_path, NO_EVIDENCE)
+    with pytest.raises(SpecError) as info:
+        build_api(path)
+    message = str(info.value)
+    assert message.startswith("api.yaml:1:1 (at /): cannot tell which side")
+    assert "direction: client" in message and "--direction" in message
+    assert "websocket_sdk(direction=...)" in message
+
+
+def test_the_cli_exits_2_naming_direction(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, _ = write_spec(tmp_path, NO_EVIDENCE)
+    code = cli.main(["generate-client", "--schema", str(path), "--output", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1 and "'direction: client'" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_conflicting_evidence_is_refused_and_both_sides_are_named(tmp_path: Path) -> None:
+    data = asyncapi3(
+        {"req": {"payload": obj("t", "request")}, "res": {"payload": obj("t", "response")}},
+        {
+            # the names say the application is a server, the title says it is a client
+            "one": op("receive", "req"),
+            "two": op("send", "res"),
+        },
+        title="Acme WebSocket Client",
+    )
+    path, _ = write_spec(tmp_path, data)
+    with pytest.raises(SpecError) as info:
+        build_api(path)
+    message = str(info.value)
+    assert "for client: title 'Acme WebSocket Client'" in message
+    assert "for server: message" in message
+
+
+@pytest.mark.parametrize("side", ["client", "server"])
+def test_direction_settles_it(tmp_path: Path, side: str) -> None:
+    path, _ = write_spec(tmp_path, NO_EVIDENCE, {"sockgen": {"direction": side}})
+    cfg_path = path.with_name("config.yaml")
+    api, _ = build_api(path, cfg_path)
+    expected = (["alpha"], ["beta"]) if side == "client" else (["beta"], ["alpha"])
+    assert sides(api) == {"live": expected}
+    assert api.side is not None and api.side.source == "config"
+    # the command line's --direction wins over the config
+    other = "server" if side == "client" else "client"
+    api, _ = build_api(path, cfg_path, direction=other)
+    assert sides(api) == {"live": expected[::-1]}
+
+
+def test_an_operation_written_from_the_other_side_is_turned_around(tmp_path: Path) -> None:
+    data = copy.deepcopy(CLIENT_SIDE_STT)
+    data["info"]["title"] = "Speech WebSocket Client"
+    # one operation of this client-side document was written by the server's author
+    data["operations"]["receiveSpeechStarted"] = op(
+        "send", "speech_started", summary="Sent by the server when speech starts"
+    )
+    path, _ = write_spec(tmp_path, data)
+    api, warnings = build_api(path)
+    assert sides(api)["live"][1] == ["speech_started", "transcript"]
+    assert any(
+        "receiveSpeechStarted" in w.message and "server's side" in w.message for w in warnings
+    )
+
+
+# --- every corpus document, and its mirror -------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=CORPUS_IDS)
+def test_corpus_documents_written_the_other_way(tmp_path: Path, case: CorpusSpec) -> None:
+    """The mirror of a corpus document gives the same SDK (3.x), or is refused (2.x, whose
+    convention then argues against it); never the reversed SDK."""
+    spec, config = case.files()
+    doc = Workspace(spec.parent).load(spec).data
+    if "asyncapi" not in doc:
+        pytest.skip("OpenAPI: the config says which schemas are client and server events")
+    api, _ = build_api(spec, config, case.package)
+    flipped = spec.with_name(f".mirror-{spec.name}")
+    flipped.write_text(__import__("json").dumps(mirror(doc)))
+    try:
+        mirrored, _ = build_api(flipped, config, case.package)
+    except SpecError as exc:
+        assert str(doc["asyncapi"]).startswith("2."), exc
+        assert "cannot tell which side" in exc.message
+        return
+    finally:
+        flipped.unlink()
+    assert sides(mirrored) == sides(api)
+    if api.side is not None and mirrored.side is not None and api.side.source == "evidence":
+        assert mirrored.side.side != api.side.side
