@@ -120,7 +120,7 @@ def test_package_builds_wheels_that_install_and_import(repo: Path, tmp_path: Pat
     code = "import chatbridge.bridge, chat_sdk.room, feed_sdk; print(feed_sdk.Acme(base_url='wss://x').feed)"
     result = subprocess.run([str(python), "-c", code], capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "feed_sdk._client" in result.stdout
+    assert "feed_sdk.feed.connection.FeedResource" in result.stdout
     # the generator's own wheel: a `sockgen` console script
     subprocess.run(
         [str(python), "-m", "pip", "install", "-q", str(next(dist.glob("sockgen-0.1.0-*.whl")))],

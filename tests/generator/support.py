@@ -15,8 +15,11 @@ from typing import Any
 
 import pytest
 import yaml
+from sockgen import model as m
+from sockgen import views
 from sockgen.generate import Generated, generate
 from sockgen.naming import default_package
+from sockgen.pycode import literal
 
 CONFIGS = Path(__file__).parent / "configs"
 
@@ -141,7 +144,7 @@ def _is_openapi(path: Path) -> bool:
 
 def import_all(root: Path, package: str) -> dict[str, ModuleType]:
     """Import every module of a generated package found under ``root``."""
-    for name in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
+    for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
         del sys.modules[name]
     sys.path.insert(0, str(root))
     try:
@@ -178,3 +181,75 @@ def run_mypy(
         capture_output=True,
         text=True,
     )
+
+
+def usage(api: m.Api) -> str:
+    """User code that calls every send helper of every channel, sync and async, with
+    example arguments, and sends every client event as a dict: it must type-check."""
+    view = views.build(api)
+    lines = ["from __future__ import annotations", ""]
+    for channel, cv in zip(api.channels, view.channels, strict=False):
+        module = f"{api.package}.{channel.module}"
+        lines.append(f"from {module} import Async{cv.prefix}Connection, {cv.prefix}Connection")
+    for channel, cv in zip(api.channels, view.channels, strict=False):
+        dicts = [
+            literal(views.sample(api, msg.type))
+            for msg in channel.client_messages
+            if isinstance(api.types.get(msg.name), m.ModelDef)
+        ]
+        for is_async in (False, True):
+            prefix = "async " if is_async else ""
+            wait = "await " if is_async else ""
+            cls = f"{'Async' if is_async else ''}{cv.prefix}Connection"
+            lines += [
+                "",
+                "",
+                f"{prefix}def use_{'async_' if is_async else ''}{channel.module}(conn: {cls}) -> None:",
+            ]
+            for path, helper in views.helper_paths(cv):
+                lines.append(f"    {wait}conn.{'.'.join(path)}({views.example_args(api, helper)})")
+            lines += [f"    {wait}conn.send({value})" for value in dicts]
+            lines.append("    return None")
+    return "\n".join(lines) + "\n"
+
+
+_PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+
+
+def readme_blocks(readme: Path) -> list[str]:
+    """The ``python`` code blocks of a generated README."""
+    return _PYTHON_BLOCK.findall(readme.read_text(encoding="utf-8"))
+
+
+def write_user_code(result: Generated, out: Path) -> list[str]:
+    """User code next to a generated package (every README block, :func:`usage`): file names."""
+    files = {"usage.py": usage(result.api)}
+    readme = out / result.api.package / "README.md"
+    for i, block in enumerate(readme_blocks(readme)):
+        files[f"readme_{i}.py"] = block
+    for name, text in files.items():
+        (out / name).write_text(text, encoding="utf-8")
+    return sorted(files)
+
+
+def lint(package: Path) -> str:
+    """What ruff (check and format, defaults plus E, F, I, UP, B, W for CPython 3.10) and black
+    say about a generated package as written; empty when nothing."""
+    checks = [
+        [
+            *("-m", "ruff", "check", "--isolated", "--no-cache", "--select", "E,F,I,UP,B,W"),
+            *("--target-version", "py310", "--output-format", "concise", package.name),
+        ],
+        ["-m", "ruff", "format", "--isolated", "--no-cache", "--check", "--diff", package.name],
+        ["-m", "black", "--check", "--diff", "--quiet", "--target-version", "py310", package.name],
+    ]
+    out = []
+    for argv in checks:
+        # from the folder that holds the package: a channel module named like a standard
+        # module (``socket``) must not shadow it
+        proc = subprocess.run(
+            [sys.executable, *argv], cwd=package.parent, capture_output=True, text=True
+        )
+        if proc.returncode != 0:
+            out.append(f"$ {' '.join(argv[1:4])}\n{proc.stdout}{proc.stderr}")
+    return "\n".join(out)

@@ -15,10 +15,21 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from generator.support import CORPUS, CORPUS_IDS, CorpusSpec, generate_corpus, import_all, run_mypy
+from generator.support import (
+    CORPUS,
+    CORPUS_IDS,
+    CorpusSpec,
+    generate_corpus,
+    import_all,
+    lint,
+    run_mypy,
+    write_user_code,
+)
 from pydantic import TypeAdapter, ValidationError
 from sockgen import model as m
+from sockgen import views
 from sockgen.generate import Generated
+from sockgen.views import place_types
 
 #: Examples that contradict their own spec. They must not round-trip (rejected, or
 #: changed), so this list cannot go stale; every other example must round-trip exactly.
@@ -146,12 +157,14 @@ def test_every_example_validates_and_round_trips(generated: Generation) -> None:
                 for example in msg.examples:
                     raw = raw_text and isinstance(example, str)
                     checked += _check(adapter, example, raw, bug)
+    placed = place_types(api)
     for name, examples in api.examples.items():
+        where = placed[name]
         module = modules[
             (
-                f"{api.package}.{api.type_modules[name]}.models"
-                if api.type_modules[name] == "shared"
-                else f"{api.package}.{api.type_modules[name]}.messages"
+                f"{api.package}.shared.models"
+                if where == "shared"
+                else f"{api.package}.{where}.messages"
             )
         ]
         adapter = TypeAdapter(getattr(module, name))
@@ -321,9 +334,94 @@ def test_which_events_the_client_sends_and_receives(generated: Generation) -> No
 
 @pytest.mark.skipif(sys.version_info[:2] != (3, 11), reason="type-checked once, on 3.11")
 def test_mypy_strict(generated: Generation) -> None:
+    """The package, every code block of its README, and user code that calls every send
+    helper and sends every client event as a dict, all under ``mypy --strict``."""
     result, out, _, _ = generated
-    proc = run_mypy(out, "-p", result.api.package)
+    files = write_user_code(result, out)
+    proc = run_mypy(out, result.api.package, *files)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.skipif(sys.version_info[:2] != (3, 11), reason="linted once, on 3.11")
+def test_lint_clean_and_formatted_as_generated(generated: Generation) -> None:
+    """No formatter runs here: the files as written pass ruff (E, F, I, UP, B, W), ruff
+    format (its Markdown formatting included) and black."""
+    result, out, _, _ = generated
+    problems = lint(out / result.api.package)
+    assert not problems, problems
+
+
+def test_every_client_event_has_a_helper_and_a_dict_type(generated: Generation) -> None:
+    """Each client event: a send helper on both connection classes (keyword-only, the
+    message's required fields required, its tag left out), and for an object, a ``Param``
+    ``TypedDict`` with wire names as keys and the tag and required fields required."""
+    import inspect
+
+    result, _, modules, _ = generated
+    api = result.api
+    package = views.build(api)
+    for channel, view in zip(api.channels, package.channels, strict=False):
+        paths = {id(h.message): path for path, h in views.helper_paths(view)}
+        messages = modules[f"{api.package}.{channel.module}.messages"]
+        connection = modules[f"{api.package}.{channel.module}.connection"]
+        for msg in channel.client_messages:
+            path = paths.get(id(msg))
+            assert path is not None, f"{channel.module}: no helper for {msg.event}"
+            model = api.types.get(msg.name)
+            for cls_name in (
+                f"{channel.class_prefix}Connection",
+                f"Async{channel.class_prefix}Connection",
+            ):
+                target: Any = _connection(getattr(connection, cls_name))
+                for part in path[:-1]:
+                    target = getattr(target, part)
+                helper = getattr(type(target), path[-1])
+                params = inspect.signature(helper).parameters
+                if isinstance(model, m.ModelDef):
+                    fields = [f for f in model.fields if not _is_tag(f)]
+                    assert [p for p in params if p != "self"] == sorted(
+                        (f.name for f in fields),
+                        key=lambda n: not next(f.required for f in fields if f.name == n),
+                    ), msg.event
+                    required = {
+                        n
+                        for n, p in params.items()
+                        if n != "self" and p.default is inspect.Parameter.empty
+                    }
+                    assert required == {f.name for f in fields if f.required}, msg.event
+                    assert all(
+                        p.kind is inspect.Parameter.KEYWORD_ONLY
+                        for n, p in params.items()
+                        if n != "self"
+                    )
+            if isinstance(model, m.ModelDef):
+                param = getattr(messages, f"{msg.name}Param", None) or getattr(
+                    modules[f"{api.package}.shared.models"], f"{msg.name}Param"
+                )
+                assert set(param.__annotations__) == {f.wire for f in model.fields}, msg.event
+                assert _required_keys(param) == {
+                    f.wire for f in model.fields if f.required or _is_tag(f)
+                }, msg.event
+
+
+def _required_keys(param: Any) -> set[str]:
+    """The ``Required[...]`` keys of a TypedDict. Under postponed annotations (class syntax)
+    they are strings at run time, as in openai-python's params; type checkers read them."""
+    out = set()
+    for key, annotation in param.__annotations__.items():
+        text = annotation.__forward_arg__ if isinstance(annotation, typing.ForwardRef) else None
+        if (text or "").startswith("Required[") or "Required" in str(typing.get_origin(annotation)):
+            out.add(key)
+    return out
+
+
+def _is_tag(f: m.FieldDef) -> bool:
+    return isinstance(f.type, m.LiteralType) and len(f.type.values) == 1
+
+
+def _connection(cls: Any) -> object:
+    """A generated connection object, built without a socket (its namespaces set up)."""
+    return cls(_FakeCore(), object())
 
 
 #: What the official OpenAI Python SDK offers on its realtime connection.

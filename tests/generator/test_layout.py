@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from generator.support import CORPUS, CORPUS_IDS, CorpusSpec
 from sockgen import layout
-from sockgen.generate import generate
+from sockgen.generate import build_api
 from sockgen.load import parse
 
 SPEC_CASES = [
@@ -25,10 +25,10 @@ def predicted(spec: Path, config: Path | None, package: str) -> list[str]:
 
 
 def written(spec: Path, config: Path | None, package: str) -> list[str]:
-    files = generate(spec, config, package).files
-    return sorted(
-        p[:-3].replace("/", ".").removesuffix(".__init__") for p in files if p.endswith(".py")
-    )
+    """The modules of the package the generator reads from the spec (rendering checks that it
+    writes exactly these files: ``render``'s layout check)."""
+    api, _ = build_api(spec, config, package)
+    return layout.python_modules(api.package, [c.module for c in api.channels])
 
 
 @pytest.mark.parametrize(("spec", "config", "package"), SPEC_CASES)

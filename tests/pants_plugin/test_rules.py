@@ -195,11 +195,20 @@ def test_tailor_proposes_targets_for_unowned_asyncapi_files(rule_runner: RuleRun
             "api/Market Data.asyncapi.json": "{}",
             "api/owned.asyncapi.yml": CHAT,
             "api/other.yaml": "a: 1",
+            # a spec dropped in under any name: told by its top-level key
+            "api/streaming.yml": CHAT,
+            "api/ticker/asyncapi.json": '{"asyncapi": "3.0.0", "channels": {}}',
+            # not documents: a fragment a spec $refs, and an OpenAPI spec (it needs a config)
+            "api/schemas.yaml": "Message:\n  type: object\n  description: 'asyncapi: 3.0.0'\n",
+            "api/rest.openapi.yaml": "openapi: 3.1.0\n",
         }
     )
     result = rule_runner.request(
         PutativeTargets,
-        [PutativeWebsocketSdkTargetsRequest(("api",)), AllOwnedSources(["api/owned.asyncapi.yml"])],
+        [
+            PutativeWebsocketSdkTargetsRequest(("api", "api/ticker")),
+            AllOwnedSources(["api/owned.asyncapi.yml"]),
+        ],
     )
     assert result == PutativeTargets(
         [
@@ -216,6 +225,20 @@ def test_tailor_proposes_targets_for_unowned_asyncapi_files(rule_runner: RuleRun
                 "chat_sdk",
                 ["chat.asyncapi.yaml"],
                 kwargs={"source": "chat.asyncapi.yaml"},
+            ),
+            PutativeTarget.for_target_type(
+                WebsocketSdkTarget,
+                "api",
+                "streaming_sdk",
+                ["streaming.yml"],
+                kwargs={"source": "streaming.yml"},
+            ),
+            PutativeTarget.for_target_type(
+                WebsocketSdkTarget,
+                "api/ticker",
+                "ticker_sdk",
+                ["asyncapi.json"],
+                kwargs={"source": "asyncapi.json"},
             ),
         ]
     )

@@ -70,7 +70,7 @@ def connect_sync(
     headers = kwargs.pop("headers", None)
     client = ClientBase(base_url=base_url, headers=headers)
     return ConnectionManager(
-        Connection, client.connection_core(CHANNEL, path_params={"room_id": room}, **kwargs)
+        Connection, client.core(CHANNEL, path_params={"room_id": room}, **kwargs)
     )
 
 
@@ -80,5 +80,5 @@ def connect_async(
     headers = kwargs.pop("headers", None)
     client = ClientBase(base_url=base_url, headers=headers)
     return AsyncConnectionManager(
-        AsyncConnection, client.connection_core(CHANNEL, path_params={"room_id": room}, **kwargs)
+        AsyncConnection, client.core(CHANNEL, path_params={"room_id": room}, **kwargs)
     )

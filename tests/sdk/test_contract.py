@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from generator.support import run_mypy
+from generator.support import readme_blocks, run_mypy
 from runtime.wsserver import WsServer, drop_tcp
 from websockets.asyncio.server import ServerConnection
 
@@ -161,7 +162,7 @@ from __future__ import annotations
 from typing import assert_never
 
 from feed_sdk import Acme, AsyncAcme
-from feed_sdk.feed import FeedClient, FeedErrorEvent, IncomingMessage, MessageReceivedEvent, ServerEvent, SubscribeEvent, SubscribedEvent
+from feed_sdk.feed import FeedClient, FeedErrorEvent, IncomingMessage, MessageReceivedEvent, SubscribeEvent, SubscribedEvent
 
 
 def sync_use() -> None:
@@ -170,7 +171,7 @@ def sync_use() -> None:
         conn.send({"type": "subscribe", "channel": "general"})
         conn.send(SubscribeEvent(channel="general"))
         conn.room.send_message(channel="general", content="hi")
-        event: ServerEvent = conn.recv()
+        event: IncomingMessage = conn.recv()
         for event in conn:
             match event:
                 case MessageReceivedEvent(channel=c, content=text):
@@ -215,6 +216,9 @@ def wrong() -> None:
     with Acme(base_url="wss://x").feed.connect(channel="general") as conn:
         conn.room.send_message(channel="g", content=1)
         conn.send(SubscribeEvent(chanel="g"))
+        conn.send({"type": "subscribe", "chanel": "g"})
+        conn.send({"type": "subscribe", "channel": 1})
+        conn.send({"type": "subscribe"})
 
         @conn.on("subscribed")
         def handler(event: MessageReceivedEvent) -> None: ...
@@ -239,4 +243,54 @@ def test_mistakes_are_type_errors(sdk_root: Path, tmp_path: Path) -> None:
     assert 'Missing named argument "token"' in out
     assert 'Argument "content" to "send_message"' in out
     assert 'Unexpected keyword argument "chanel"' in out
+    # a dict is checked against the client events' TypedDicts: a wrong key, a wrong value
+    # type, a missing required key
+    errors = {
+        int(line.split(":")[1]) for line in out.splitlines() if line.startswith("user_code.py:")
+    }
+    assert {9, 10, 11} <= errors, out
     assert "on" in out and "MessageReceivedEvent" in out  # a handler typed for the wrong event
+
+
+@pytest.mark.parametrize(
+    ("package", "reply"),
+    [
+        ("chat_sdk", '{"action": "joined", "room_id": "example", "members": ["ann"]}'),
+        ("feed_sdk", '{"type": "subscribed", "channel": "example"}'),
+    ],
+)
+def test_the_readme_quick_start_runs(
+    server: WsServer,
+    sdk_root: Path,
+    package: str,
+    reply: str,
+    capsys: pytest.CaptureFixture[str],
+    chat_sdk: dict[str, ModuleType],
+    feed_sdk: dict[str, ModuleType],
+) -> None:
+    """The README's asyncio example, as a user copies it, against a real server (its URL
+    in place of the example's): it sends the first client event and prints the reply."""
+    readme = sdk_root / package / "README.md"
+    code = readme_blocks(readme)[0]
+    default = re.search(r'base_url="([^"]+)"', code)
+    assert default is not None and "asyncio.run(main())" in code
+
+    async def script(ws: ServerConnection, i: int) -> None:
+        server.received.append(await ws.recv())
+        await ws.send(reply)
+        await ws.wait_closed()
+
+    server.script = script
+    sys.path.insert(0, str(sdk_root))
+    try:
+        exec(compile(code.replace(default.group(1), server.url), str(readme), "exec"), {})
+    finally:
+        sys.path.remove(str(sdk_root))
+    printed = capsys.readouterr().out
+    sent = json.loads(server.received[0])
+    assert sent in (
+        {"action": "join", "user_name": "ann"},
+        {"type": "subscribe", "channel": "example"},
+    )
+    # the typed event, printed
+    assert printed.startswith(("action='joined' room_id='example'", "type='subscribed'")), printed

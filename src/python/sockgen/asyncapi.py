@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from . import model as m
 from . import sides
@@ -111,49 +112,24 @@ class AsyncAPIFrontEnd(FrontEnd):
         (the user passes ``base_url``).
         """
         address, _, query = url.partition("?")
-
-        def fill(text: str) -> str | None:
-            missing = False
-
-            def value(match: re.Match[str]) -> str:
-                nonlocal missing
-                var = variables.get(match.group(1))
-                if isinstance(var, Mapping) and "default" in var:
-                    return str(var["default"])
-                missing = True
-                return match.group(0)
-
-            filled = re.sub(r"\{([^{}]+)\}", value, text)
-            return None if missing else filled
-
-        base = fill(address)
+        base = _fill_variables(address, variables)
         params: list[m.Param] = []
         kept: list[str] = []
         taken: set[str] = set()
         for pair in filter(None, query.split("&")):
             name, _, raw = pair.partition("=")
-            filled = fill(raw)
+            filled = _fill_variables(raw, variables)
             if filled is not None:
                 kept.append(f"{name}={filled}")
                 continue
-            var_name = raw.strip("{}")
-            var = variables.get(var_name)
-            var = var if isinstance(var, Mapping) else {}
-            params.append(
-                m.Param(
-                    name=param_name(name, taken),
-                    wire=name,
-                    type=m.Prim("str"),
-                    required=True,
-                    description=str(var.get("description") or ""),
-                )
-            )
-        if base is None:
-            self.conv.warn(
-                at, "the server URL has variables without defaults; clients pass base_url"
-            )
+            var = variables.get(raw.strip("{}"))
+            description = str(var.get("description") or "") if isinstance(var, Mapping) else ""
+            params.append(m.Param(param_name(name, taken), name, m.Prim("str"), True, description))
+        full = (base or "") + ("?" + "&".join(kept) if kept else "")
+        if base is None or not _usable_url(full):
+            self.conv.warn(at, "the server URL is not usable as it is; clients pass base_url")
             return None, params
-        return base + ("?" + "&".join(kept) if kept else ""), params
+        return full, params
 
     # --- which messages go which way ---------------------------------------------
 
@@ -162,16 +138,15 @@ class AsyncAPIFrontEnd(FrontEnd):
         ops = self._operations_v3(channels) if self.v3 else self._operations_v2(channels)
         facts = {loc: self._facts(loc) for op in ops for loc in (*op.messages, *op.replies)}
         info = self.doc.get("info") if isinstance(self.doc.get("info"), Mapping) else {}
-        self.side = sides.decide(
+        document = sides.Document(
             self.root,
             ops,
             facts,
-            forced=self.config.direction,
             v2=not self.v3,
             title=str(info.get("title") or ""),
             description=str(info.get("description") or ""),
-            warn=self.conv.warn,
         )
+        self.side = sides.decide(document, forced=self.config.direction, warn=self.conv.warn)
         out: dict[str, Directions] = {str(k): Directions([], []) for k in channels}
         known: dict[Location, bool] = {}
         for op in ops:
@@ -450,6 +425,32 @@ def _message_name(node: Mapping[str, Any], at: Location) -> str:
 
 def _letters(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def _fill_variables(text: str, variables: Mapping[str, Any]) -> str | None:
+    """``text`` with each ``{name}`` replaced by its variable's default; None if one has none."""
+    missing = False
+
+    def value(match: re.Match[str]) -> str:
+        nonlocal missing
+        var = variables.get(match.group(1))
+        if isinstance(var, Mapping) and isinstance(var.get("default"), (str, int, float)):
+            return str(var["default"])
+        missing = True
+        return match.group(0)
+
+    filled = re.sub(r"\{([^{}]*)\}", value, text)
+    return None if missing else filled
+
+
+def _usable_url(url: str) -> bool:
+    """A ws(s) URL with a host, and nothing that would need quoting."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    printable = url.isprintable() and not any(c.isspace() for c in url)
+    return parts.scheme in ("ws", "wss") and bool(parts.hostname) and printable
 
 
 def _ws_query(node: Mapping[str, Any]) -> Any:

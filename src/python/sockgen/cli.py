@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import SpecError
-from .generate import build_api, generate
+from .generate import Generated, build_api, generate
 from .inspect import report
 
 MARKER = ".sockgen"
@@ -46,7 +46,21 @@ def _parser() -> argparse.ArgumentParser:
         help="AsyncAPI: the side the document is written from (overrides the config and the "
         "inference; see `sockgen inspect`)",
     )
-    gen = sub.add_parser("generate-client", help="generate an SDK package", parents=[spec_options])
+    _generate_parser(
+        sub.add_parser("generate-client", help="generate an SDK package", parents=[spec_options])
+    )
+    inspect = sub.add_parser(
+        "inspect",
+        help="show the side a spec is read from, the evidence, and each channel's events",
+        parents=[spec_options],
+    )
+    inspect.add_argument("schema", help="spec file (JSON or YAML) or http(s) URL")
+    inspect.set_defaults(run=inspect_spec)
+    return parser
+
+
+def _generate_parser(gen: argparse.ArgumentParser) -> None:
+    """``generate-client``: Chanx's flags."""
     gen.add_argument(
         "--schema", "-s", required=True, help="spec file (JSON or YAML) or http(s) URL"
     )
@@ -54,11 +68,13 @@ def _parser() -> argparse.ArgumentParser:
         "--output", "-o", required=True, help="output folder (gets pyproject.toml and the package)"
     )
     gen.add_argument(
-        "--formatter",
-        "-f",
-        help="formatter command run on the output (default: ruff format if installed)",
+        "--formatter", "-f", help="a formatter command to run on the written .py files"
     )
-    gen.add_argument("--no-format", action="store_true", help="do not format the output")
+    gen.add_argument(
+        "--no-format",
+        action="store_true",
+        help="do not run --formatter (the output is formatted as generated)",
+    )
     gen.add_argument("--no-readme", action="store_true", help="do not write README.md")
     gen.add_argument(
         "--clear-output", action="store_true", help="remove the previous sockgen output first"
@@ -73,14 +89,6 @@ def _parser() -> argparse.ArgumentParser:
     )
     gen.add_argument("--quiet", "-q", action="store_true", help="do not print warnings")
     gen.set_defaults(run=generate_client)
-    inspect = sub.add_parser(
-        "inspect",
-        help="show the side a spec is read from, the evidence, and each channel's events",
-        parents=[spec_options],
-    )
-    inspect.add_argument("schema", help="spec file (JSON or YAML) or http(s) URL")
-    inspect.set_defaults(run=inspect_spec)
-    return parser
 
 
 def _spec_path(schema: str, tmp: Path) -> Path:
@@ -113,13 +121,9 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def _format(files: list[Path], formatter: str | None) -> None:
-    argv = shlex.split(formatter) if formatter else None
-    if argv is None:
-        ruff = shutil.which("ruff")
-        if ruff is None:
-            return
-        argv = [ruff, "format", "--quiet"]
+def _format(files: list[Path], formatter: str) -> None:
+    """Run the user's ``--formatter`` on the written modules (they are formatted already)."""
+    argv = shlex.split(formatter)
     result = subprocess.run([*argv, *map(str, files)], capture_output=True, text=True)
     if result.returncode != 0:
         print(
@@ -142,6 +146,20 @@ def generate_client(args: argparse.Namespace) -> int:
     if not args.quiet:
         for warning in result.warnings:
             print(f"sockgen: {warning}", file=sys.stderr)
+    _prepare(out, result, args)
+    written = _write(out, result, args.override_base)
+    if args.formatter and not args.no_format:
+        _format([p for p in written if p.suffix == ".py"], args.formatter)
+    n_events = sum(len(c.server_messages) + len(c.client_messages) for c in result.api.channels)
+    print(
+        f"sockgen: wrote {result.api.package} ({len(result.api.channels)} channels, "
+        f"{n_events} event types) to {out}"
+    )
+    return 0
+
+
+def _prepare(out: Path, result: Generated, args: argparse.Namespace) -> None:
+    """The output folder, emptied of sockgen's previous output where asked."""
     if out.exists() and not out.is_dir():
         raise SpecError(f"--output {out} exists and is not a folder")
     if args.clear_output and out.exists() and any(out.iterdir()):
@@ -157,24 +175,21 @@ def generate_client(args: argparse.Namespace) -> int:
         for child in package_dir.iterdir():
             if child.is_dir() and child.name not in keep and (child / "connection.py").exists():
                 shutil.rmtree(child)
+
+
+def _write(out: Path, result: Generated, override_base: bool) -> list[Path]:
     written = []
     for rel, text in result.files.items():
         target = out / rel
         if not _inside(target, out):
             raise SpecError(f"refusing to write outside --output: {rel}")
-        if rel in BASE_FILES and target.exists() and not args.override_base:
+        if rel in BASE_FILES and target.exists() and not override_base:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
         written.append(target)
     (out / MARKER).write_text("generated by sockgen\n", encoding="utf-8")
-    if not args.no_format:
-        _format([p for p in written if p.suffix == ".py"], args.formatter)
-    n_events = sum(len(c.server_messages) + len(c.client_messages) for c in result.api.channels)
-    print(
-        f"sockgen: wrote {result.api.package} ({len(result.api.channels)} channels, {n_events} event types) to {out}"
-    )
-    return 0
+    return written
 
 
 def inspect_spec(args: argparse.Namespace) -> int:

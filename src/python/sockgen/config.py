@@ -21,6 +21,7 @@ targets:
 
 from __future__ import annotations
 
+import keyword
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,56 +64,75 @@ def load_config(
     package: str | None,
     direction: str | None = None,
 ) -> Config:
-    """The config at ``path`` (or none), with ``package`` and ``direction`` from the command line winning."""
+    """The config at ``path`` (or none); ``package`` and ``direction`` from the command line win."""
     doc = workspace.load(path) if path else None
-    data: Any = doc.data if doc else {}
-    if data is None:
-        data = {}
-    if not isinstance(data, Mapping):
-        raise SpecError("a config must be a mapping", file=doc.name if doc else None, pointer="")
-    own = data.get("sockgen") or {}
-    if not isinstance(own, Mapping):
-        raise (
-            doc.error("'sockgen' must be a mapping", "/sockgen") if doc else SpecError("bad config")
-        )
+    data = _mapping(doc.data if doc else None, doc, "", "a config")
+    own = _mapping(data.get("sockgen"), doc, "/sockgen", "'sockgen'")
     unknown = sorted(set(own) - _SOCKGEN_KEYS)
     if unknown and doc:
         raise doc.error(
-            f"unknown sockgen key(s) {', '.join(unknown)}; known: {', '.join(sorted(_SOCKGEN_KEYS))}",
+            f"unknown sockgen key(s) {', '.join(map(str, unknown))}; "
+            f"known: {', '.join(sorted(_SOCKGEN_KEYS))}",
             "/sockgen",
         )
+    targets = _mapping(data.get("targets"), doc, "/targets", "'targets'")
+    python = _mapping(targets.get("python"), doc, "/targets/python", "'targets.python'")
+    options = _mapping(python.get("options"), doc, "/targets/python/options", "'options'")
     side = _side(direction, "--direction", None)
     if side is None and doc is not None:
         side = _side(own.get("direction"), "direction", doc)
-    python = (data.get("targets") or {}).get("python") or {}
-    options = python.get("options") or {} if isinstance(python, Mapping) else {}
-    chosen = (
-        package
-        or own.get("package")
-        or (python.get("package_name") if isinstance(python, Mapping) else None)
+    return Config(
+        package=_package(package, own.get("package") or python.get("package_name"), spec, doc),
+        client_class=_client_class(own, data, doc),
+        direction=side,
+        discriminator=_text(own.get("discriminator"), doc, "/sockgen/discriminator"),
+        websockets_extra=str(options.get("websockets_extra_name") or "websockets"),
+        stainless=data,
+        document=doc,
     )
+
+
+def _mapping(value: object, doc: Document | None, pointer: str, what: str) -> Mapping[str, Any]:
+    """``value`` when it is a mapping, ``{}`` when absent; otherwise an error at ``pointer``."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        message = f"{what} must be a mapping, got {type(value).__name__}"
+        raise doc.error(message, pointer) if doc else SpecError(message)
+    return value
+
+
+def _text(value: object, doc: Document | None, pointer: str) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    message = f"expected a string, got {type(value).__name__}"
+    raise doc.error(message, pointer) if doc else SpecError(message)
+
+
+def _package(cli: str | None, configured: object, spec: Path, doc: Document | None) -> str:
+    """``--package``, else the config's, else the spec file's default; a checked name."""
+    chosen = cli or configured
     name = str(chosen) if chosen else default_package(spec.as_posix())
-    if not name.isidentifier() or name != name.lower():
-        where = "--package" if package else "the config's package name"
+    if not name.isidentifier() or name != name.lower() or keyword.iskeyword(name):
+        where = "--package" if cli else "the config's package name"
         raise SpecError(
             f"package name {name!r} from {where} is not a lowercase Python identifier",
             file=doc.name if doc else None,
         )
-    extra = (
-        str(options.get("websockets_extra_name") or "websockets")
-        if isinstance(options, Mapping)
-        else "websockets"
-    )
-    org = data.get("organization") or {}
-    client_class = own.get("client_class") or (
+    return name
+
+
+def _client_class(
+    own: Mapping[str, Any], data: Mapping[str, Any], doc: Document | None
+) -> str | None:
+    """``sockgen.client_class``, else Stainless' ``organization.name`` in PascalCase."""
+    org = data.get("organization")
+    name = own.get("client_class") or (
         pascal(str(org["name"])) if isinstance(org, Mapping) and org.get("name") else None
     )
-    return Config(
-        package=name,
-        client_class=str(client_class) if client_class else None,
-        direction=side,
-        discriminator=own.get("discriminator"),
-        websockets_extra=extra,
-        stainless=data,
-        document=doc,
-    )
+    if name is None:
+        return None
+    if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
+        message = f"client_class {name!r} is not a Python class name"
+        raise doc.error(message, "/sockgen/client_class") if doc else SpecError(message)
+    return name

@@ -54,7 +54,10 @@ def payload_message(
             )
         ]
     t = conv.convert(payload if payload is not None else True, loc, pascal(key))
-    examples = [*(examples or []), *schema_examples(resolved, oai_meta=True)]
+    # a named model's own examples are the model's (Api.examples); the message keeps the rest
+    own = conv.examples.get(t.name, []) if isinstance(t, m.NamedRef) else []
+    extra = [e for e in schema_examples(resolved, oai_meta=True) if e not in own]
+    examples = [*(examples or []), *extra]
     if isinstance(t, m.UnionType) and all(conv.model_of(x) for x in t.members):
         # One message whose payload is a union of objects: each object is its own
         # event; the message's examples are checked against the whole union.
@@ -82,29 +85,11 @@ def plan(
     """How to tell ``messages`` apart; sets each message's ``tag`` and ``event``. Warns on guesses."""
     json_msgs = [msg for msg in messages if not msg.binary]
     tags = [conv.tags.get(msg.name, {}) if conv.model_of(msg.type) else {} for msg in json_msgs]
-    candidates: list[str] = [forced] if forced else []
-    counts: Counter[str] = Counter(p for t in tags for p in t)
-    candidates += [p for p in TAG_PREFERENCE if counts[p]]
-    if len(json_msgs) > 1:
-        # any property that tells several messages apart; a lone message's event name
-        # comes from a tag-like property only (not from, say, a one-value 'status' enum)
-        candidates += sorted(p for p in counts if p not in TAG_PREFERENCE)
-    best: tuple[int, int, str] | None = None
-    for prop in candidates:
-        covered = [t[prop] for t in tags if prop in t]
-        distinct = len({repr(v) for v in covered})
-        score = (len(covered), distinct, prop)
-        if len(covered) >= min(2, len(json_msgs)) and (best is None or score[:2] > best[:2]):
-            best = score
-        if prop == forced:
-            break
-    chosen: str | None = best[2] if best else None
+    chosen = _tag_property(json_msgs, tags, forced)
     for msg, t in zip(json_msgs, tags, strict=False):
         if chosen and chosen in t:
             msg.tag = (chosen, t[chosen])
             msg.event = str(t[chosen])
-        elif not msg.event:
-            msg.event = snake(msg.name)
     for msg in messages:
         if not msg.event:
             msg.event = snake(msg.name)
@@ -112,11 +97,12 @@ def plan(
         return m.UnionPlan("none")
     if len(json_msgs) == 1:
         return m.UnionPlan("single", chosen if json_msgs[0].tag else None)
+    names = ", ".join(msg.name for msg in json_msgs)
     if chosen is None:
         conv.warn(
             loc,
-            f"no property tells these {len(json_msgs)} messages apart; they are matched by shape "
-            f"({', '.join(msg.name for msg in json_msgs)})",
+            f"no property tells these {len(json_msgs)} messages apart; "
+            f"they are matched by shape ({names})",
         )
         return m.UnionPlan("smart")
     untagged = [msg.name for msg in json_msgs if msg.tag is None]
@@ -128,9 +114,7 @@ def plan(
         return m.UnionPlan("discriminated", chosen)
     if len(values) + (1 if untagged else 0) < 2:
         conv.warn(
-            loc,
-            f"every message has the same {chosen!r}; they are matched by shape "
-            f"({', '.join(msg.name for msg in json_msgs)})",
+            loc, f"every message has the same {chosen!r}; they are matched by shape ({names})"
         )
         return m.UnionPlan("smart")
     parts = []
@@ -138,7 +122,30 @@ def plan(
         parts.append(f"untagged messages {', '.join(untagged)} are matched by shape")
     if shared:
         parts.append(
-            f"tag values shared by several messages ({', '.join(shared)}) are matched by shape among them"
+            f"tag values shared by several messages ({', '.join(shared)}) "
+            "are matched by shape among them"
         )
     conv.warn(loc, f"messages are discriminated by {chosen!r}, but " + "; ".join(parts))
     return m.UnionPlan("callable", chosen)
+
+
+def _tag_property(
+    json_msgs: list[m.Message], tags: list[dict[str, m.JsonScalar]], forced: str | None
+) -> str | None:
+    """The property that tells most messages apart (``forced`` when given), or None."""
+    candidates: list[str] = [forced] if forced else []
+    counts: Counter[str] = Counter(p for t in tags for p in t)
+    candidates += [p for p in TAG_PREFERENCE if counts[p]]
+    if len(json_msgs) > 1:
+        # any property that tells several messages apart; a lone message's event name
+        # comes from a tag-like property only (not from, say, a one-value 'status' enum)
+        candidates += sorted(p for p in counts if p not in TAG_PREFERENCE)
+    best: tuple[int, int, str] | None = None
+    for prop in candidates:
+        covered = [t[prop] for t in tags if prop in t]
+        score = (len(covered), len({repr(v) for v in covered}), prop)
+        if len(covered) >= min(2, len(json_msgs)) and (best is None or score[:2] > best[:2]):
+            best = score
+        if prop == forced:
+            break
+    return best[2] if best else None

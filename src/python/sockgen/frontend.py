@@ -67,7 +67,6 @@ class FrontEnd:
             base_url=base_url,
             channels=channels,
             types=self.conv.types,
-            type_modules={},
             description=str(info.get("description") or ""),
             version=str(info.get("version") or ""),
             websockets_extra=self.config.websockets_extra,

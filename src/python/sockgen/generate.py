@@ -1,8 +1,9 @@
-"""The pipeline: load -> resolve -> front end -> one typed model -> emit.
+"""The pipeline: load -> resolve -> front end -> one typed model -> views -> files.
 
 ``build_api`` reads a spec (and config) into an :class:`~sockgen.model.Api`;
-``generate`` renders it into files. Both are pure: they read only the given
-files and return data; writing is the CLI's (or Pants') job.
+``generate`` turns it into views (``views``) and renders them (``render``).
+Both are pure: they read only the given files and return data; writing is the
+CLI's (or Pants') job.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import model as m
+from . import render, views
 from .asyncapi import AsyncAPIFrontEnd
 from .config import load_config
-from .emit import render
 from .errors import Diagnostic, SpecError
 from .load import Workspace
 from .openapi import OpenAPIFrontEnd
@@ -63,36 +64,7 @@ def build_api(
         )
     api.types = conv.types
     api.examples = conv.examples
-    api.type_modules = place_types(api)
     return api, warnings
-
-
-def place_types(api: m.Api) -> dict[str, str]:
-    """Each named type goes to the one channel module that uses it, or to ``shared``."""
-    users: dict[str, set[str]] = {name: set() for name in api.types}
-
-    def visit(name: str, module: str, seen: set[str]) -> None:
-        if name in seen:
-            return
-        seen.add(name)
-        users.setdefault(name, set()).add(module)
-        if name in api.types:
-            for dep in m.refs(api.types[name]):
-                visit(dep, module, seen)
-
-    for channel in api.channels:
-        seen: set[str] = set()
-        messages = [*channel.client_messages, *channel.server_messages]
-        types = [msg.type for msg in messages]
-        types += [msg.example_type for msg in messages if msg.example_type is not None]
-        types += [p.type for p in [*channel.path_params, *channel.query_params]]
-        for t in types:
-            for name in m.refs(t):
-                visit(name, channel.module, seen)
-    return {
-        name: (next(iter(mods)) if len(mods) == 1 else "shared")
-        for name, mods in sorted(users.items())
-    }
 
 
 def generate(
@@ -105,4 +77,5 @@ def generate(
     pyproject: bool = False,
 ) -> Generated:
     api, warnings = build_api(spec, config, package, direction)
-    return Generated(api, render(api, readme=readme, pyproject=pyproject), warnings)
+    files = render.render(views.build(api), readme=readme, pyproject=pyproject)
+    return Generated(api, files, warnings)

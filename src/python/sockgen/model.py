@@ -202,8 +202,6 @@ class Api:
     channels: list[Channel]
     types: dict[str, TypeDef]
     """Every named type by class name."""
-    type_modules: dict[str, str]
-    """Class name -> module that defines it (``shared`` or a channel module)."""
     description: str = ""
     version: str = ""
     websockets_extra: str = "websockets"
@@ -212,3 +210,44 @@ class Api:
     """Named model -> the ``example``/``examples`` its schema gives."""
     side: SideDecision | None = None
     """AsyncAPI: which side the document is written from, and the evidence."""
+
+
+_KINDS: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "int": (int,),
+    "float": (int, float),
+    "bool": (bool,),
+    "datetime": (str,),
+    "date": (str,),
+    "time": (str,),
+    "UUID": (str,),
+    "bytes": (str,),
+}
+
+
+def fits(t: TypeRef, value: object, types: dict[str, TypeDef], depth: int = 0) -> bool:
+    """Whether a JSON value is one of type ``t``'s (defaults, examples); lenient on models."""
+    if depth > 20:
+        return True
+    if isinstance(t, Prim):
+        if t.name in ("Any",):
+            return True
+        if t.name == "None":
+            return value is None
+        if isinstance(value, bool) and t.name in ("int", "float"):
+            return False
+        return isinstance(value, _KINDS.get(t.name, ()))
+    if isinstance(t, LiteralType):
+        return any(value == v and type(value) is type(v) for v in t.values)
+    if isinstance(t, ListType):
+        return isinstance(value, list) and all(fits(t.item, v, types, depth + 1) for v in value)
+    if isinstance(t, DictType):
+        return isinstance(value, dict) and all(
+            fits(t.value, v, types, depth + 1) for v in value.values()
+        )
+    if isinstance(t, UnionType):
+        return any(fits(x, value, types, depth + 1) for x in t.members)
+    definition = types.get(t.name)
+    if isinstance(definition, AliasDef):
+        return fits(definition.type, value, types, depth + 1)
+    return isinstance(value, dict)

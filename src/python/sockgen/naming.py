@@ -100,6 +100,10 @@ RESERVED_ATTRIBUTES = frozenset(
 )
 
 
+#: Names pycodestyle rejects (E741): they read as digits.
+AMBIGUOUS = frozenset({"l", "O", "I"})
+
+
 def words(text: str) -> list[str]:
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return _WORD.findall(text)
@@ -127,7 +131,7 @@ def field_name(wire: str, taken: set[str]) -> str:
         name = wire
     else:
         name = snake(wire)
-    if name in RESERVED_ATTRIBUTES or name.startswith("model_"):
+    if name in RESERVED_ATTRIBUTES or name.startswith("model_") or name in AMBIGUOUS:
         name += "_"
     return unique(name, taken)
 

@@ -11,7 +11,7 @@ resource. Everything else in a real Stainless config is ignored.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import model as m
 from .config import Config
@@ -22,6 +22,13 @@ from .layout import channel_modules, stainless_websocket_resources
 from .naming import pascal, snake
 from .refs import Location, Resolver
 from .schema import SchemaConverter
+
+
+class Events(NamedTuple):
+    """One direction's messages, and the discriminator its union declares."""
+
+    messages: list[m.Message]
+    discriminator: str | None
 
 
 class OpenAPIFrontEnd(FrontEnd):
@@ -65,48 +72,23 @@ class OpenAPIFrontEnd(FrontEnd):
         return loc
 
     def _channel(self, path: tuple[str, ...], module: str) -> m.Channel:
-        res_loc = self._resource_loc(path)
-        methods = self.resolver.get(res_loc)["methods"]
-        ws = [
-            (k, v)
-            for k, v in methods.items()
-            if isinstance(v, Mapping) and v.get("type") == "websocket"
-        ]
-        if len(ws) > 1:
-            names = ", ".join(str(k) for k, _ in ws)
-            raise res_loc.at("methods", ws[1][0]).error(
-                f"resource {'.'.join(path)!r} has {len(ws)} WebSocket methods ({names}); only one is "
-                "allowed per resource: put the others on subresources"
-            )
-        method_name, method = ws[0]
-        at = res_loc.at("methods", method_name)
-        for required in ("path", "client_event_schema_uri", "server_event_schema_uri"):
-            if not isinstance(method.get(required), str):
-                raise at.error(f"a websocket method needs '{required}' (a string)")
+        name, method, at = self._websocket_method(path)
         ws_path = str(method["path"])
         separator = method.get("event_name_separator")
         client = self._events(method["client_event_schema_uri"], at.at("client_event_schema_uri"))
         server = self._events(method["server_event_schema_uri"], at.at("server_event_schema_uri"))
-        query: list[m.Param] = []
-        if isinstance(method.get("query_params_schema_uri"), str):
-            target = self._schema_target(
-                method["query_params_schema_uri"], at.at("query_params_schema_uri")
-            )
-            query = query_params(
-                self.conv, {"$ref": "#" + target.pointer}, Location(target.doc, ""), self.resolver
-            )
         forced = self.config.discriminator
-        client_plan = plan(self.conv, client[0], at, forced or client[1])
-        server_plan = plan(self.conv, server[0], at, forced or server[1])
+        client_plan = plan(self.conv, client.messages, at, forced or client.discriminator)
+        server_plan = plan(self.conv, server.messages, at, forced or server.discriminator)
         if server_plan.kind in ("smart", "callable"):
             why = (
-                f"{server[1]!r} does not"
-                if server[1]
+                f"{server.discriminator!r} does not"
+                if server.discriminator
                 else "no property that every event pins to one value does"
             )
             raise at.at("server_event_schema_uri").error(
                 f"server events must be a discriminated union, but {why} tell them apart "
-                f"({', '.join(msg.name for msg in server[0])})"
+                f"({', '.join(msg.name for msg in server.messages)})"
             )
         return m.Channel(
             key="_".join(path),
@@ -114,14 +96,45 @@ class OpenAPIFrontEnd(FrontEnd):
             class_prefix=pascal(module),
             path=ws_path if ws_path.startswith("/") else "/" + ws_path,
             path_params=self._path_params(ws_path),
-            query_params=query,
-            client_messages=client[0],
-            server_messages=server[0],
+            query_params=self._query(method, at),
+            client_messages=client.messages,
+            server_messages=server.messages,
             client_union=client_plan,
             server_union=server_plan,
             description=str(method.get("description") or ""),
             event_name_separator=str(separator) if separator else None,
             resource_path=tuple(snake(p) for p in path),
+        )
+
+    def _websocket_method(self, path: tuple[str, ...]) -> tuple[str, Mapping[str, Any], Location]:
+        """The one ``type: websocket`` method of a resource, checked."""
+        res_loc = self._resource_loc(path)
+        methods = self.resolver.get(res_loc)["methods"]
+        ws = [
+            (str(k), v)
+            for k, v in methods.items()
+            if isinstance(v, Mapping) and v.get("type") == "websocket"
+        ]
+        if len(ws) > 1:
+            names = ", ".join(k for k, _ in ws)
+            raise res_loc.at("methods", ws[1][0]).error(
+                f"resource {'.'.join(path)!r} has {len(ws)} WebSocket methods ({names}); only one is "
+                "allowed per resource: put the others on subresources"
+            )
+        name, method = ws[0]
+        at = res_loc.at("methods", name)
+        for required in ("path", "client_event_schema_uri", "server_event_schema_uri"):
+            if not isinstance(method.get(required), str):
+                raise at.error(f"a websocket method needs '{required}' (a string)")
+        return name, method, at
+
+    def _query(self, method: Mapping[str, Any], at: Location) -> list[m.Param]:
+        uri = method.get("query_params_schema_uri")
+        if not isinstance(uri, str):
+            return []
+        target = self._schema_target(uri, at.at("query_params_schema_uri"))
+        return query_params(
+            self.conv, {"$ref": "#" + target.pointer}, Location(target.doc, ""), self.resolver
         )
 
     def _schema_target(self, uri: str, at: Location) -> Location:
@@ -135,7 +148,7 @@ class OpenAPIFrontEnd(FrontEnd):
                 f"{uri!r} points to nothing in {self.root.doc.name}: {exc.message}"
             ) from None
 
-    def _events(self, uri: str, at: Location) -> tuple[list[m.Message], str | None]:
+    def _events(self, uri: str, at: Location) -> Events:
         """The messages of one direction, and the union's declared discriminator."""
         target = self._schema_target(uri, at)
         node, target = self.resolver.deref(self.resolver.get(target), target)
@@ -170,7 +183,7 @@ class OpenAPIFrontEnd(FrontEnd):
             ):
                 if all(existing.name != msg.name for existing in messages):
                     messages.append(msg)
-        return messages, prop
+        return Events(messages, prop)
 
     def _path_params(self, path: str) -> list[m.Param]:
 

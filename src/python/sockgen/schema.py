@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import model as m
-from .naming import class_name, field_name
+from .naming import class_name, field_name, pascal
 from .refs import Location, Resolver
 
 _LITERAL_PATTERN = re.compile(r"^\^?([A-Za-z0-9_.:\-]+)\$?$")
@@ -235,46 +235,20 @@ class SchemaConverter:
         props = node.get("properties") or {}
         if not isinstance(props, dict):
             raise loc.at("properties").error("'properties' must be an object")
-        required = set(node.get("required") or [])
+        listed = node.get("required") or []
+        if not isinstance(listed, list):
+            raise loc.at("required").error("'required' must be a list of property names")
+        required = {str(r) for r in listed if isinstance(r, (str, int, float))}
         taken: set[str] = set()
-        fields: list[m.FieldDef] = []
-        tags: dict[str, m.JsonScalar] = {}
-        for wire, prop in props.items():
-            wire = str(wire)
-            prop_loc = loc.at("properties", wire)
-            ftype = self.convert(prop, prop_loc, name + _pascal_suffix(wire))
-            resolved = self._resolved(prop, prop_loc)
-            default: object = m.MISSING
-            if isinstance(resolved, dict) and "default" in resolved:
-                default = resolved["default"]
-            if isinstance(prop, dict) and "default" in prop:
-                default = prop["default"]
-            allowed = _literal_values(ftype)
-            if default is not m.MISSING and allowed is not None and default not in allowed:
-                self.warn(
-                    prop_loc, f"default {default!r} is not one of the allowed values; ignored"
-                )
-                default = m.MISSING
-            if isinstance(ftype, m.LiteralType) and len(ftype.values) == 1:
-                tags[wire] = ftype.values[0]
-                if default is m.MISSING:
-                    default = ftype.values[0]
-            is_required = wire in required
-            is_tag = isinstance(ftype, m.LiteralType) and len(ftype.values) == 1
-            if not is_required and not is_tag:
-                ftype = m.optional(ftype)
-            description = resolved.get("description", "") if isinstance(resolved, dict) else ""
-            fields.append(
-                m.FieldDef(
-                    name=field_name(wire, taken),
-                    wire=wire,
-                    type=ftype,
-                    required=is_required and default is m.MISSING,
-                    default=default,
-                    description=str(description or ""),
-                )
-            )
-        self.tags[name] = tags
+        fields = [
+            self._field(str(wire), prop, loc.at("properties", str(wire)), name, required, taken)
+            for wire, prop in props.items()
+        ]
+        self.tags[name] = {
+            f.wire: f.type.values[0]
+            for f in fields
+            if isinstance(f.type, m.LiteralType) and len(f.type.values) == 1
+        }
         return m.ModelDef(
             name=name,
             fields=fields,
@@ -282,11 +256,42 @@ class SchemaConverter:
             source=str(loc),
         )
 
+    def _field(
+        self, wire: str, prop: Any, loc: Location, model: str, required: set[str], taken: set[str]
+    ) -> m.FieldDef:
+        ftype = self.convert(prop, loc, model + pascal(wire))
+        resolved = self._resolved(prop, loc)
+        default = self._default(prop, resolved, ftype, loc)
+        is_tag = isinstance(ftype, m.LiteralType) and len(ftype.values) == 1
+        if isinstance(ftype, m.LiteralType) and is_tag and default is m.MISSING:
+            default = ftype.values[0]
+        is_required = wire in required
+        if (not is_required and not is_tag) or default is None:
+            ftype = m.optional(ftype)
+        description = resolved.get("description", "") if isinstance(resolved, dict) else ""
+        return m.FieldDef(
+            name=field_name(wire, taken),
+            wire=wire,
+            type=ftype,
+            required=is_required and default is m.MISSING,
+            default=default,
+            description=str(description or ""),
+        )
+
+    def _default(self, prop: Any, resolved: Any, ftype: m.TypeRef, loc: Location) -> object:
+        """A property's ``default`` (its own over its ``$ref`` target's), when it fits its type."""
+        default: object = m.MISSING
+        for node in (resolved, prop):
+            if isinstance(node, dict) and "default" in node:
+                default = node["default"]
+        if default is m.MISSING or default is None or m.fits(ftype, default, self.types):
+            return default
+        self.warn(loc, f"default {default!r} does not fit the property's type; ignored")
+        return m.MISSING
+
     def _resolved(self, node: Any, loc: Location) -> Any:
-        try:
-            return self.resolver.deref(node, loc)[0]
-        except Exception:
-            return node
+        """``node`` through its ``$ref``s (already converted, so a broken one was reported)."""
+        return self.resolver.deref(node, loc)[0]
 
     def _collect_examples(self, name: str, node: dict[str, Any]) -> None:
         found = schema_examples(node)
@@ -385,7 +390,7 @@ class SchemaConverter:
                 if isinstance(schema, dict):
                     value = schema.get("const", (schema.get("enum") or [None])[0])
                     if isinstance(value, str) and value:
-                        return hint + _pascal_suffix(value)
+                        return hint + pascal(value)
         return f"{hint}Option{i + 1}"
 
     def discriminator(
@@ -455,20 +460,3 @@ def schema_examples(schema: Any, *, oai_meta: bool = False) -> list[Any]:
         except ValueError:
             pass
     return found
-
-
-def _literal_values(t: m.TypeRef) -> tuple[m.JsonScalar, ...] | None:
-    """The values a Literal (or optional Literal) type allows, else None."""
-    if isinstance(t, m.LiteralType):
-        return t.values
-    if isinstance(t, m.UnionType) and all(
-        isinstance(x, m.LiteralType) or x == m.NONE for x in t.members
-    ):
-        return (*(v for x in t.members if isinstance(x, m.LiteralType) for v in x.values), None)
-    return None
-
-
-def _pascal_suffix(text: str) -> str:
-    from .naming import pascal
-
-    return pascal(text)

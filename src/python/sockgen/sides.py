@@ -257,65 +257,86 @@ def _imbalance(ops: Sequence[Operation]) -> list[Evidence]:
     return out
 
 
+@dataclass(frozen=True)
+class Document:
+    """What side inference reads from an AsyncAPI document as a whole."""
+
+    root: Location
+    ops: Sequence[Operation]
+    facts: dict[Location, MessageFacts]
+    v2: bool
+    title: str
+    description: str
+
+
 def decide(
-    root: Location,
-    ops: Sequence[Operation],
-    facts: dict[Location, MessageFacts],
-    *,
-    forced: Side | None,
-    v2: bool,
-    title: str,
-    description: str,
-    warn: Callable[[Location, str], None],
+    doc: Document, *, forced: Side | None, warn: Callable[[Location, str], None]
 ) -> SideDecision:
-    """The side ``ops`` are read from; raises :class:`SpecError` when the evidence is too weak."""
-    pairs = channel_pairs(ops, facts)
-    evidence: list[Evidence] = []
-    by_op: dict[Location, tuple[list[Evidence], list[Evidence]]] = {}
-    for op in ops:
-        by_op[op.at] = _op_evidence(op, facts, pairs)
-        evidence.extend(by_op[op.at][1])
-    evidence.extend(_imbalance(ops))
-    evidence.extend(_one_way(ops))
-    info = info_clue(title, description)
-    if info is not None:
-        evidence.append(Evidence(info[0], info[1], info[2], root.at("info")))
-    if v2:
-        evidence.append(
-            Evidence(
-                "server",
-                2.0,
-                "AsyncAPI 2.x documents conventionally describe the server "
-                "('publish' = what clients send to it)",
-                root,
-            )
-        )
-    evidence.sort(key=lambda e: (-e.weight, e.side, e.at.pointer, e.why))
+    """The side ``doc``'s operations are read from; raises :class:`SpecError` when the
+    evidence is too weak."""
+    evidence, by_op = _gather(doc)
     if forced is not None:
         return SideDecision(forced, "config", evidence)
-    if not ops:
+    if not doc.ops:
         return SideDecision("server", "no operations", evidence)
     decision = SideDecision("server", "evidence", evidence)
     # operations whose own words settle their side (uncontested explicit evidence)
-    own = {op.at: side for op in ops if (side := _own_side(by_op[op.at][0])) is not None}
+    own = {op.at: side for op in doc.ops if (side := _own_side(by_op[op.at][0])) is not None}
     winner = _winner(evidence)
     if winner is None:
         # a document that mixes: decide the rest without the operations that say their side
         rest = [e for e in evidence if not any(e in by_op[at][1] for at in own)]
-        winner = _winner(rest) if len(own) < len(ops) else _majority(own)
+        winner = _winner(rest) if len(own) < len(doc.ops) else _majority(own)
     if winner is None:
-        raise _refusal(root, decision, decision.total("client"), decision.total("server"))
+        raise _refusal(doc.root, decision, decision.total("client"), decision.total("server"))
     decision.side = winner
-    if v2 and winner == "client":
+    if doc.v2 and winner == "client":
         warn(
-            root,
+            doc.root,
             "this AsyncAPI 2.x document is read as written from the client's side ('publish' = "
             f"what the server sends), against the 2.x convention: {decision.strongest('client')}",
         )
-    flipped = set()
+    decision.flipped = frozenset(_turned(doc.ops, own, by_op, winner, warn))
+    return decision
+
+
+def _gather(
+    doc: Document,
+) -> tuple[list[Evidence], dict[Location, tuple[list[Evidence], list[Evidence]]]]:
+    """All the evidence, strongest first, and each operation's (explicit, all) evidence."""
+    pairs = channel_pairs(doc.ops, doc.facts)
+    evidence: list[Evidence] = []
+    by_op: dict[Location, tuple[list[Evidence], list[Evidence]]] = {}
+    for op in doc.ops:
+        by_op[op.at] = _op_evidence(op, doc.facts, pairs)
+        evidence.extend(by_op[op.at][1])
+    evidence.extend(_imbalance(doc.ops))
+    evidence.extend(_one_way(doc.ops))
+    info = info_clue(doc.title, doc.description)
+    if info is not None:
+        evidence.append(Evidence(info[0], info[1], info[2], doc.root.at("info")))
+    if doc.v2:
+        convention = (
+            "AsyncAPI 2.x documents conventionally describe the server "
+            "('publish' = what clients send to it)"
+        )
+        evidence.append(Evidence("server", 2.0, convention, doc.root))
+    evidence.sort(key=lambda e: (-e.weight, e.side, e.at.pointer, e.why))
+    return evidence, by_op
+
+
+def _turned(
+    ops: Sequence[Operation],
+    own: dict[Location, Side],
+    by_op: dict[Location, tuple[list[Evidence], list[Evidence]]],
+    winner: Side,
+    warn: Callable[[Location, str], None],
+) -> set[Location]:
+    """Operations whose own evidence says the other side: read from it, with a warning."""
+    turned = set()
     for op in ops:
         if own.get(op.at, winner) != winner:
-            flipped.add(op.at)
+            turned.add(op.at)
             strongest = max(
                 (e for e in by_op[op.at][0] if e.side != winner), key=lambda e: e.weight
             )
@@ -324,8 +345,7 @@ def decide(
                 f"operation {op.key!r} is read from the {_other(winner)}'s side, unlike the rest "
                 f"of the document ({strongest.why})",
             )
-    decision.flipped = frozenset(flipped)
-    return decision
+    return turned
 
 
 def _winner(evidence: list[Evidence]) -> Side | None:

@@ -43,6 +43,7 @@ from .target_types import (
     WebsocketSdkDirectionField,
     WebsocketSdkPythonSourceRootField,
     WebsocketSdkSourceField,
+    WebsocketSpecFilesSourcesField,
 )
 
 logger = logging.getLogger(__name__)
@@ -99,7 +100,12 @@ async def generate_python_from_websocket_sdk(
             SourceFiles,
             SourceFilesRequest(
                 (t.get(SourcesField) for t in transitive.closure),
-                for_sources_types=(WebsocketSdkSourceField, FileSourceField, ResourceSourceField),
+                for_sources_types=(
+                    WebsocketSdkSourceField,
+                    WebsocketSpecFilesSourcesField,
+                    FileSourceField,
+                    ResourceSourceField,
+                ),
                 enable_codegen=False,
             ),
         ),
@@ -121,7 +127,6 @@ async def generate_python_from_websocket_sdk(
         OUTPUT_DIR,
         "--package",
         package,
-        "--no-format",
     ]
     if config:
         argv += ["--config", config]

@@ -6,7 +6,7 @@ from typing import Any, Iterable
 
 from . import codegen, dependencies, layout_rules, module_mapper, tailor
 from . import target_types as sdk_target_types
-from .target_types import WebsocketSdkTarget
+from .target_types import WebsocketSdkTarget, WebsocketSpecFilesTarget
 
 
 def rules() -> Iterable[Any]:
@@ -21,4 +21,4 @@ def rules() -> Iterable[Any]:
 
 
 def target_types() -> Iterable[type]:
-    return (WebsocketSdkTarget,)
+    return (WebsocketSdkTarget, WebsocketSpecFilesTarget)

@@ -1,8 +1,14 @@
-"""``tailor`` proposes a websocket_sdk for each unowned ``*.asyncapi.{yaml,yml,json}``."""
+"""``tailor`` proposes a websocket_sdk for each unowned AsyncAPI document.
+
+A document is a ``*.asyncapi.{yaml,yml,json}`` file, or any YAML or JSON file whose
+top level has an ``asyncapi`` key (fragments that specs ``$ref`` have none). OpenAPI
+specs are not proposed: they need a config that names their WebSocket events.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -12,7 +18,7 @@ from pants.core.goals.tailor import (
     PutativeTargets,
     PutativeTargetsRequest,
 )
-from pants.engine.fs import PathGlobs, Paths
+from pants.engine.fs import DigestContents, PathGlobs, Paths
 from pants.engine.rules import Get, collect_rules, rule
 from pants.engine.unions import UnionRule
 from pants.util.logging import LogLevel
@@ -21,7 +27,14 @@ from sockgen.naming import default_package
 from .subsystem import WebsocketSdkSubsystem
 from .target_types import WebsocketSdkTarget
 
-PATTERNS = ("*.asyncapi.yaml", "*.asyncapi.yml", "*.asyncapi.json")
+PATTERNS = ("*.yaml", "*.yml", "*.json")
+_NAMED = (".asyncapi.yaml", ".asyncapi.yml", ".asyncapi.json")
+_ASYNCAPI_KEY = re.compile(rb'^asyncapi\s*:|^\s*\{?\s*"asyncapi"\s*:', re.MULTILINE)
+
+
+def is_asyncapi_document(path: str, head: bytes) -> bool:
+    """A spec tailor proposes: named ``*.asyncapi.*``, or ``asyncapi`` at its top level."""
+    return path.endswith(_NAMED) or bool(_ASYNCAPI_KEY.search(head[:4096]))
 
 
 @dataclass(frozen=True)
@@ -43,7 +56,9 @@ async def find_putative_websocket_sdks(
     if not subsystem.tailor:
         return PutativeTargets()
     found = await Get(Paths, PathGlobs, request.path_globs(*PATTERNS))
-    unowned = sorted(set(found.files) - set(all_owned_sources))
+    candidates = sorted(set(found.files) - set(all_owned_sources))
+    contents = await Get(DigestContents, PathGlobs(candidates)) if candidates else ()
+    unowned = sorted(c.path for c in contents if is_asyncapi_document(c.path, c.content))
     return PutativeTargets(
         PutativeTarget.for_target_type(
             WebsocketSdkTarget,

@@ -10,6 +10,7 @@ from pants.engine.target import (
     COMMON_TARGET_FIELDS,
     AllTargets,
     Dependencies,
+    MultipleSourcesField,
     SingleSourceField,
     StringField,
     Target,
@@ -96,6 +97,26 @@ class WebsocketSdkTarget(Target):
 
         Python code that imports the package (or any of its modules) depends on this target
         without declaring it.
+        """
+    )
+
+
+class WebsocketSpecFilesSourcesField(MultipleSourcesField):
+    expected_file_extensions = SPEC_EXTENSIONS
+    uses_source_roots = False
+    help = help_text("The files (schemas, channels, messages) that specs reach with `$ref`s.")
+
+
+class WebsocketSpecFilesTarget(Target):
+    alias = "websocket_spec_files"
+    core_fields = (*COMMON_TARGET_FIELDS, Dependencies, WebsocketSpecFilesSourcesField)
+    help = help_text(
+        """
+        Files of a multi-file spec that its `websocket_sdk` reaches with relative `$ref`s.
+
+        List it in the `websocket_sdk`'s `dependencies` so that the files are in the
+        generator's sandbox. (A `files` target works too, but `export-codegen` copies the
+        files of every `files` target to `dist/codegen`.)
         """
     )
 

@@ -9,7 +9,8 @@ connection is opened.
 
 from .async_connection import AsyncConnection, AsyncConnectionManager
 from .client import ClientBase
-from .core import ConnectionCore, ConnectOptions, WebSocketOptions, encode_json
+from .core import ConnectionCore, WebSocketOptions, encode_json
+from .dispatch import HandlerMethods
 from .errors import (
     ConnectionClosed,
     ConnectionClosedError,
@@ -21,7 +22,8 @@ from .errors import (
     WebSocketConnectError,
 )
 from .handler_client import AsyncHandlerClient, NotConnectedError
-from .models import NOT_GIVEN, NotGiven, SockgenModel
+from .models import NOT_GIVEN, NotGiven, SockgenModel, given
+from .options import AsyncConnectOptions, ConnectOptions
 from .parsing import ChannelSpec, ErrorEvent, HandlerError, InvalidMessage
 from .reconnect import (
     RECONNECT_CLOSE_CODES,
@@ -36,6 +38,7 @@ __all__ = [
     "NOT_GIVEN",
     "NotGiven",
     "RECONNECT_CLOSE_CODES",
+    "AsyncConnectOptions",
     "AsyncConnection",
     "AsyncConnectionManager",
     "AsyncHandlerClient",
@@ -49,6 +52,7 @@ __all__ = [
     "ConnectionCore",
     "ConnectionManager",
     "ErrorEvent",
+    "HandlerMethods",
     "HandlerError",
     "InvalidMessage",
     "MissingDependencyError",
@@ -65,4 +69,5 @@ __all__ = [
     "WebSocketOptions",
     "build_url",
     "encode_json",
+    "given",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
@@ -47,7 +47,7 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
 
     # --- sending -------------------------------------------------------------
 
-    async def send(self, message: ClientT | Mapping[str, Any]) -> None:
+    async def send(self, message: ClientT) -> None:
         """Send a client event: a model (aliases, JSON mode, no unset fields) or a dict."""
         await self.send_raw(self._core.encode(message))
 

@@ -5,11 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .core import ConnectionCore, ConnectOptions, WebSocketOptions
+from typing_extensions import Unpack
+
+from .core import ConnectionCore, ConnectionSettings, WebSocketOptions
+from .options import AsyncConnectOptions
 from .parsing import ChannelSpec
 from .reconnect import ReconnectPolicy
 from .send_queue import DEFAULT_MAX_QUEUE_SIZE
 from .url import merge_headers, websocket_base
+
+_POLICY = ("max_retries", "initial_delay", "max_delay")
 
 
 class ClientBase:
@@ -29,38 +34,33 @@ class ClientBase:
         self.headers: dict[str, str] = dict(headers or {})
         self.websocket_options: WebSocketOptions = WebSocketOptions(**(websocket_options or {}))
 
-    def connection_core(
+    def core(
         self,
         channel: ChannelSpec[Any],
         *,
         path_params: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        websocket_options: WebSocketOptions | None = None,
-        on_reconnecting: Any = None,
-        max_retries: int = 5,
-        initial_delay: float = 0.5,
-        max_delay: float = 8.0,
-        max_queue_size: int = DEFAULT_MAX_QUEUE_SIZE,
+        **options: Unpack[AsyncConnectOptions],
     ) -> ConnectionCore[Any]:
         """The core of one ``connect()`` call; generated resources call this."""
-        options = WebSocketOptions(**self.websocket_options)
-        options.update(websocket_options or {})
+        websocket_options = WebSocketOptions(**self.websocket_options)
+        websocket_options.update(options.get("websocket_options") or {})
         return ConnectionCore(
             channel,
-            ConnectOptions(
+            ConnectionSettings(
                 base_url=self.base_url,
                 path=channel.path,
                 protocol=self.protocol,
                 path_params=dict(path_params or {}),
                 query=dict(query or {}),
-                extra_query=dict(extra_query or {}),
+                extra_query=dict(options.get("extra_query") or {}),
                 headers=merge_headers(self.headers),
-                extra_headers=dict(extra_headers or {}),
-                websocket_options=options,
-                on_reconnecting=on_reconnecting,
-                policy=ReconnectPolicy(max_retries, initial_delay, max_delay),
-                max_queue_size=max_queue_size,
+                extra_headers=dict(options.get("extra_headers") or {}),
+                websocket_options=websocket_options,
+                on_reconnecting=options.get("on_reconnecting"),
+                policy=ReconnectPolicy(
+                    **{k: options[k] for k in _POLICY if k in options}  # type: ignore[literal-required]
+                ),
+                max_queue_size=options.get("max_queue_size", DEFAULT_MAX_QUEUE_SIZE),
             ),
         )

@@ -58,7 +58,7 @@ DEFAULT_WEBSOCKET_OPTIONS: WebSocketOptions = {"max_size": 16 * 1024 * 1024}
 
 
 @dataclass
-class ConnectOptions:
+class ConnectionSettings:
     """Everything one ``connect()`` call was given."""
 
     base_url: str
@@ -92,7 +92,7 @@ def close_info(exc: BaseException) -> tuple[int, str]:
 class ConnectionCore(Generic[ServerT]):
     """Sans-I/O state of one logical connection (which may span several sockets)."""
 
-    def __init__(self, channel: ChannelSpec[ServerT], options: ConnectOptions) -> None:
+    def __init__(self, channel: ChannelSpec[ServerT], options: ConnectionSettings) -> None:
         self.channel = channel
         self.options = options
         self.parse = channel.parse

@@ -11,13 +11,14 @@ from collections.abc import Mapping
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import ValidationError
+from typing_extensions import Unpack
 
 from .async_connection import AsyncConnection, open_socket
 from .client import ClientBase
-from .core import ConnectionCore, WebSocketOptions
+from .core import ConnectionCore
 from .errors import ConnectionClosedOK, SockgenError, WebSocketConnectError
+from .options import AsyncConnectOptions
 from .parsing import ChannelSpec, InvalidMessage
-from .send_queue import DEFAULT_MAX_QUEUE_SIZE
 
 logger = logging.getLogger("sockgen_runtime")
 
@@ -50,40 +51,20 @@ class AsyncHandlerClient(Generic[OutgoingT, IncomingT]):
         headers: Mapping[str, str] | None = None,
         path_params: Mapping[str, Any] | None = None,
         query_params: Mapping[str, Any] | None = None,
-        *,
-        websocket_options: WebSocketOptions | None = None,
-        on_reconnecting: Any = None,
-        max_retries: int = 5,
-        initial_delay: float = 0.5,
-        max_delay: float = 8.0,
-        max_queue_size: int = DEFAULT_MAX_QUEUE_SIZE,
+        **options: Unpack[AsyncConnectOptions],
     ) -> None:
         self.base_url = base_url
         self.protocol = protocol
         self.headers = dict(headers or {})
         self.path_params = dict(path_params or {})
         self.query_params = dict(query_params or {})
-        self._client = ClientBase(
-            base_url=base_url,
-            headers=self.headers,
-            websocket_options=websocket_options,
-            protocol=protocol,
-        )
-        self._connect_kwargs: dict[str, Any] = {
-            "on_reconnecting": on_reconnecting,
-            "max_retries": max_retries,
-            "initial_delay": initial_delay,
-            "max_delay": max_delay,
-            "max_queue_size": max_queue_size,
-        }
+        self._client = ClientBase(base_url=base_url, headers=self.headers, protocol=protocol)
+        self._options = options
         self.connection: AsyncConnection[OutgoingT, IncomingT] | None = None
 
     def _new_core(self) -> ConnectionCore[IncomingT]:
-        return self._client.connection_core(
-            self.channel,
-            path_params=self.path_params,
-            query=self.query_params,
-            **self._connect_kwargs,
+        return self._client.core(
+            self.channel, path_params=self.path_params, query=self.query_params, **self._options
         )
 
     @property

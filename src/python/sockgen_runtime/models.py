@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typing
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
@@ -90,3 +91,8 @@ class NotGiven:
 
 NOT_GIVEN = NotGiven()
 """Default of optional helper arguments: the field stays unset and is not sent."""
+
+
+def given(values: Mapping[str, object]) -> dict[str, object]:
+    """``values`` without the ones left :data:`NOT_GIVEN` (generated helpers build messages so)."""
+    return {key: value for key, value in values.items() if not isinstance(value, NotGiven)}

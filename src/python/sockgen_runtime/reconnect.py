@@ -45,13 +45,18 @@ AsyncReconnectHandler = Callable[
 ]
 
 
+DEFAULT_MAX_RETRIES = 5
+DEFAULT_INITIAL_DELAY = 0.5
+DEFAULT_MAX_DELAY = 8.0
+
+
 @dataclass(frozen=True)
 class ReconnectPolicy:
     """Exponential backoff with jitter, bounded by ``initial_delay`` and ``max_delay``."""
 
-    max_retries: int = 5
-    initial_delay: float = 0.5
-    max_delay: float = 8.0
+    max_retries: int = DEFAULT_MAX_RETRIES
+    initial_delay: float = DEFAULT_INITIAL_DELAY
+    max_delay: float = DEFAULT_MAX_DELAY
 
     def __post_init__(self) -> None:
         if self.max_retries < 0:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
@@ -44,7 +44,7 @@ class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
 
     # --- sending -------------------------------------------------------------
 
-    def send(self, message: ClientT | Mapping[str, Any]) -> None:
+    def send(self, message: ClientT) -> None:
         """Send a client event: a model (aliases, JSON mode, no unset fields) or a dict."""
         self.send_raw(self._core.encode(message))
 

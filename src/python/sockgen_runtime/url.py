@@ -12,9 +12,6 @@ from .errors import SockgenError
 _SCHEMES = {"http": "ws", "https": "wss", "ws": "ws", "wss": "wss"}
 _PARAM = re.compile(r"\{([^{}]+)\}")
 
-QueryValue = object
-"""A query value: str, int, float, bool, an Enum, None (left out), or a list of those."""
-
 
 class URLError(SockgenError, ValueError):
     """A URL cannot be built from the given base URL and parameters."""

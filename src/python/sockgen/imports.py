@@ -1,0 +1,130 @@
+"""A generated module's imports: exactly the names its code uses, sorted as isort does.
+
+Templates write no imports. The body is parsed, every name it loads (in code
+and in annotations) is looked up in a catalogue of where names come from, and
+the import block is written in isort's order (``from __future__``, standard
+library, third party, then relative imports, furthest first), so generated
+modules import nothing they do not use and use nothing they do not import.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Mapping
+
+from .pycode import WIDTH
+
+MARKER = "# sockgen:imports"
+"""Where a template's imports go."""
+
+#: Where the names generated code uses come from, by isort section.
+STANDARD = {
+    "Awaitable": "collections.abc",
+    "Callable": "collections.abc",
+    "Mapping": "collections.abc",
+    "date": "datetime",
+    "datetime": "datetime",
+    "time": "datetime",
+    "Annotated": "typing",
+    "Any": "typing",
+    "Literal": "typing",
+    "TypeVar": "typing",
+    "overload": "typing",
+    "UUID": "uuid",
+}
+THIRD_PARTY = {
+    "Discriminator": "pydantic",
+    "Field": "pydantic",
+    "Tag": "pydantic",
+    "TypeAdapter": "pydantic",
+    "AsyncConnectOptions": "sockgen_runtime",
+    "AsyncConnection": "sockgen_runtime",
+    "AsyncConnectionManager": "sockgen_runtime",
+    "AsyncHandlerClient": "sockgen_runtime",
+    "ChannelSpec": "sockgen_runtime",
+    "ClientBase": "sockgen_runtime",
+    "ConnectOptions": "sockgen_runtime",
+    "Connection": "sockgen_runtime",
+    "ConnectionCore": "sockgen_runtime",
+    "ConnectionManager": "sockgen_runtime",
+    "ErrorEvent": "sockgen_runtime",
+    "HandlerMethods": "sockgen_runtime",
+    "NOT_GIVEN": "sockgen_runtime",
+    "NotGiven": "sockgen_runtime",
+    "SockgenModel": "sockgen_runtime",
+    "WebSocketOptions": "sockgen_runtime",
+    "given": "sockgen_runtime",
+    # 3.11+ in typing; generated SDKs support 3.10
+    "Never": "typing_extensions",
+    "NotRequired": "typing_extensions",
+    "Required": "typing_extensions",
+    "TypedDict": "typing_extensions",
+    "Unpack": "typing_extensions",
+}
+
+
+def used_names(body: str) -> set[str]:
+    """Names ``body`` loads (not the ones it defines or assigns)."""
+    tree = ast.parse(body)
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def defined_names(body: str) -> set[str]:
+    tree = ast.parse(body)
+    out: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            out.add(node.name)
+        elif isinstance(node, ast.Assign):
+            out.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            out.add(node.target.id)
+    return out
+
+
+def block(body: str, local: Mapping[str, str]) -> str:
+    """The import statements ``body`` needs; ``local`` maps names to relative modules
+    (``.messages``, ``..shared.models``)."""
+    return statements(used_names(body) - defined_names(body), local)
+
+
+def statements(wanted: Iterable[str], local: Mapping[str, str]) -> str:
+    """``from ... import ...`` for ``wanted``, by section."""
+    sections: list[dict[str, set[str]]] = [{}, {}, {}]
+    for i, catalogue in enumerate((STANDARD, THIRD_PARTY, local)):
+        for name in wanted:
+            if name in catalogue:
+                sections[i].setdefault(catalogue[name], set()).add(name)
+    out = []
+    for i, section in enumerate(sections):
+        modules = sorted(section, key=_relative_order) if i == 2 else sorted(section)
+        lines = [_from(module, section[module]) for module in modules]
+        if lines:
+            out.append("\n".join(lines))
+    return "\n\n".join(out)
+
+
+def _relative_order(module: str) -> tuple[int, str]:
+    """Relative imports furthest first (``..shared`` before ``.messages``)."""
+    dots = len(module) - len(module.lstrip("."))
+    return -dots, module
+
+
+def _name_order(name: str) -> tuple[int, str, str]:
+    """isort's order by type (CONSTANTS, Classes, then functions and variables), each
+    group in case-insensitive order."""
+    if name.isupper() and len(name) > 1:
+        group = 0
+    elif name[:1].isupper():
+        group = 1
+    else:
+        group = 2
+    return group, name.lower(), name
+
+
+def _from(module: str, names: Iterable[str]) -> str:
+    ordered = sorted(names, key=_name_order)
+    line = f"from {module} import {', '.join(ordered)}"
+    if len(line) <= WIDTH:
+        return line
+    return f"from {module} import (\n" + "".join(f"    {n},\n" for n in ordered) + ")"
