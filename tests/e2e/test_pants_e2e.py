@@ -140,7 +140,7 @@ def test_package_builds_wheels_that_install_and_import(repo: Path, tmp_path: Pat
         text=True,
     )
     assert cli.returncode == 0, cli.stderr
-    assert (tmp_path / "gen" / "chat" / "room" / "connection.py").is_file()
+    assert (tmp_path / "gen" / "chat_sdk" / "room" / "connection.py").is_file()
 
 
 def generator_runs(stderr: str) -> list[str]:
