@@ -17,7 +17,7 @@ import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import SpecError
+from .errors import SpecError, one_line
 from .generate import Generated, build_api, generate
 from .inspect import report
 
@@ -211,6 +211,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except SpecError as exc:
         print(f"sockgen: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # writing the output: permissions, a full disk, a name too long
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"sockgen: error: {one_line(where + (exc.strerror or str(exc)))}", file=sys.stderr)
         return 2
 
 

@@ -5,6 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def one_line(text: str) -> str:
+    """Text for a one-line message: line breaks (``\\n``, ``\\u2028``, ...) and other
+    characters that do not print are shown as escapes."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 class SpecError(Exception):
     """A spec or config that cannot be turned into an SDK.
 
@@ -36,7 +42,7 @@ class SpecError(Exception):
                 where += f":{self.column}"
         if self.pointer is not None:
             where += f" (at {self.pointer or '/'})"
-        return f"{where}: {self.message}"
+        return one_line(f"{where}: {self.message}")
 
 
 @dataclass(frozen=True)
@@ -48,4 +54,4 @@ class Diagnostic:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file} (at {self.pointer or '/'}): warning: {self.message}"
+        return one_line(f"{self.file} (at {self.pointer or '/'}): warning: {self.message}")
