@@ -25,7 +25,7 @@ from .errors import SpecError
 from .events import payload_message, plan
 from .frontend import FrontEnd, param_name, query_params
 from .layout import channel_modules
-from .naming import pascal
+from .naming import class_prefix, pascal
 from .refs import Location, Resolver
 from .schema import TAG_PREFERENCE, SchemaConverter
 from .wording import pair_clues
@@ -335,7 +335,7 @@ class AsyncAPIFrontEnd(FrontEnd):
         return m.Channel(
             key=key,
             module=module,
-            class_prefix=pascal(module),
+            class_prefix=class_prefix(module),
             path=path,
             path_params=self._path_params(chan, chan_loc, path),
             query_params=self._query_params(chan, chan_loc, server),

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import keyword
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import model as m
 from .config import Config
-from .naming import RESERVED_ATTRIBUTES, pascal, snake, unique
+from .errors import SpecError
+from .naming import (
+    AMBIGUOUS,
+    RESERVED_ATTRIBUTES,
+    RESERVED_CLASS_NAMES,
+    channel_class_names,
+    pascal,
+    snake,
+    unique,
+)
 from .refs import Location, Resolver
 from .schema import SchemaConverter
 
@@ -41,10 +51,11 @@ class FrontEnd:
     def path_params(
         self, path: str, lookup: Callable[[str], tuple[m.TypeRef, str]]
     ) -> list[m.Param]:
-        """One required parameter per ``{name}`` in ``path``; ``lookup`` gives its type and description."""
+        """One required parameter per ``{name}`` in ``path`` (a name used twice fills both
+        places); ``lookup`` gives its type and description."""
         taken: set[str] = set()
         params = []
-        for name in re.findall(r"\{([^{}]+)\}", path):
+        for name in dict.fromkeys(re.findall(r"\{([^{}]+)\}", path)):
             t, description = lookup(name)
             params.append(
                 m.Param(
@@ -58,12 +69,13 @@ class FrontEnd:
         return params
 
     def make_api(self, channels: list[m.Channel], base_url: str | None) -> m.Api:
-        info = self.doc.get("info") or {}
+        info = self.doc.get("info")
+        info = info if isinstance(info, dict) else {}
         title = str(info.get("title") or self.root.doc.path.stem)
         return m.Api(
             title=title,
             package=self.config.package,
-            client_class=self.config.client_class or pascal(title),
+            client_class=self._client_class(title, channels),
             base_url=base_url,
             channels=channels,
             types=self.conv.types,
@@ -72,6 +84,25 @@ class FrontEnd:
             websockets_extra=self.config.websockets_extra,
             source_name=self.root.doc.name,
         )
+
+    def _client_class(self, title: str, channels: list[m.Channel]) -> str:
+        """The top-level client's class: the config's, else the title's, clear of every
+        other class and import of the package (``Required`` -> ``RequiredClient``)."""
+        taken = set(RESERVED_CLASS_NAMES) | set(self.conv.types)
+        for channel in channels:
+            taken |= channel_class_names(channel.class_prefix)
+        chosen = self.config.client_class
+        if chosen is not None:
+            if chosen in taken or f"Async{chosen}" in taken:
+                raise SpecError(
+                    f"client_class {chosen!r} is also a name the generated package uses; "
+                    "choose another (sockgen.client_class in the config)"
+                )
+            return chosen
+        name = pascal(title)
+        if name in taken or f"Async{name}" in taken or keyword.iskeyword(name) or name in AMBIGUOUS:
+            name += "Client"
+        return unique(name, taken)
 
 
 def param_name(wire: str, taken: set[str]) -> str:

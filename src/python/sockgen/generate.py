@@ -14,9 +14,12 @@ from pathlib import Path
 from . import model as m
 from . import render, views
 from .asyncapi import AsyncAPIFrontEnd
-from .config import load_config
+from .config import Config, load_config
 from .errors import Diagnostic, SpecError
+from .layout import channel_keys, channel_modules
+from .limits import RECURSION_LIMIT, recursion_limit
 from .load import Workspace
+from .naming import channel_class_names, class_prefix, unshadow_fields
 from .openapi import OpenAPIFrontEnd
 from .refs import Location, Resolver
 from .schema import SchemaConverter
@@ -36,6 +39,13 @@ def build_api(
     package: str | None = None,
     direction: str | None = None,
 ) -> tuple[m.Api, list[Diagnostic]]:
+    with recursion_limit(RECURSION_LIMIT, at_least=True):
+        return _build_api(spec, config, package, direction)
+
+
+def _build_api(
+    spec: Path, config: Path | None, package: str | None, direction: str | None
+) -> tuple[m.Api, list[Diagnostic]]:
     workspace = Workspace(spec.parent)
     warnings: list[Diagnostic] = []
     seen: set[tuple[str, str, str]] = set()
@@ -51,7 +61,7 @@ def build_api(
     if not isinstance(root.doc.data, dict):
         raise SpecError("a spec must be a mapping at the top level", file=root.doc.name, pointer="")
     cfg = load_config(workspace, config, spec, package, direction)
-    conv = SchemaConverter(resolver, warn, taken=set())
+    conv = SchemaConverter(resolver, warn, taken=_reserved(root.doc.data, cfg))
     if "asyncapi" in root.doc.data:
         api = AsyncAPIFrontEnd(root, resolver, conv, cfg).api()
     elif "openapi" in root.doc.data:
@@ -63,8 +73,18 @@ def build_api(
             pointer="",
         )
     api.types = conv.types
+    unshadow_fields(api.types)
     api.examples = conv.examples
     return api, warnings
+
+
+def _reserved(doc: dict[str, object], cfg: Config) -> set[str]:
+    """Class names a model may not take: each channel's generated classes."""
+    keys = channel_keys(doc, cfg.stainless)
+    names: set[str] = set()
+    for module in channel_modules(keys).values():
+        names |= channel_class_names(class_prefix(module))
+    return names
 
 
 def generate(
@@ -76,6 +96,7 @@ def generate(
     readme: bool = True,
     pyproject: bool = False,
 ) -> Generated:
-    api, warnings = build_api(spec, config, package, direction)
-    files = render.render(views.build(api), readme=readme, pyproject=pyproject)
+    with recursion_limit(RECURSION_LIMIT, at_least=True):
+        api, warnings = build_api(spec, config, package, direction)
+        files = render.render(views.build(api), readme=readme, pyproject=pyproject)
     return Generated(api, files, warnings)

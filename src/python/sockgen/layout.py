@@ -18,6 +18,9 @@ from .naming import snake, unique, words
 #: Module names a channel may not take: the package's own modules.
 RESERVED_MODULES = frozenset({"shared", "_client", "base", "py", "typing"})
 
+#: The longest module name taken from a channel key (a file name has at most 255 bytes).
+MAX_MODULE = 60
+
 PACKAGE_FILES = (
     "__init__.py",
     "py.typed",
@@ -36,6 +39,8 @@ def channel_modules(keys: Iterable[str]) -> dict[str, str]:
     for key in keys:
         text = key.replace("{", " ").replace("}", " ")
         base = snake(text) if words(text) else "root"  # "/" is the root channel
+        if len(base) > MAX_MODULE:
+            base = base[:MAX_MODULE].rstrip("_")
         modules[key] = unique(base, taken)
     return modules
 

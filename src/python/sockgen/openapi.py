@@ -19,7 +19,7 @@ from .errors import SpecError
 from .events import payload_message, plan
 from .frontend import FrontEnd, query_params
 from .layout import channel_modules, stainless_websocket_resources
-from .naming import pascal, snake
+from .naming import class_prefix, pascal, snake
 from .refs import Location, Resolver
 from .schema import SchemaConverter
 
@@ -93,7 +93,7 @@ class OpenAPIFrontEnd(FrontEnd):
         return m.Channel(
             key="_".join(path),
             module=module,
-            class_prefix=pascal(module),
+            class_prefix=class_prefix(module),
             path=ws_path if ws_path.startswith("/") else "/" + ws_path,
             path_params=self._path_params(ws_path),
             query_params=self._query(method, at),

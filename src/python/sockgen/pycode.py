@@ -56,13 +56,16 @@ def literal(value: object) -> Code:
     raise UnsafeOutput(f"not a JSON value: {value!r}")
 
 
-_SIMPLE_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_SIMPLE_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def _string(text: str) -> str:
-    """A double-quoted string literal; anything not printable (NUL, line separators,
-    lone surrogates) is escaped, so the source is valid UTF-8 and one line."""
-    return '"' + "".join(_SIMPLE_ESCAPES.get(c) or _char(c) for c in text) + '"'
+    """A string literal quoted as black and ruff format it (double quotes, unless single
+    ones need fewer escapes); anything not printable (NUL, line separators, lone
+    surrogates) is escaped, so the source is valid UTF-8 and one line."""
+    quote = "'" if text.count('"') > text.count("'") else '"'
+    escapes = {**_SIMPLE_ESCAPES, quote: "\\" + quote}
+    return quote + "".join(escapes.get(c) or _char(c) for c in text) + quote
 
 
 def _char(c: str) -> str:
@@ -95,7 +98,10 @@ def docstring(text: str, indent: int = 4) -> Code:
     if not text:
         return Code("")
     text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').replace("\t", "    ")
-    text = "".join(c if c == "\n" else _char(c) for c in text)
+    # a lone surrogate in a class docstring breaks the class statement: U+FFFD for it
+    text = "".join(
+        c if c == "\n" else "\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else _char(c) for c in text
+    )
     # the first line follows the opening quotes; a one-line docstring also ends with them
     width = max(40, WIDTH - indent)
     lines = _wrap(text.split("\n"), width, first=width - 3)
@@ -103,8 +109,11 @@ def docstring(text: str, indent: int = 4) -> Code:
         lines = _wrap(text.split("\n"), width, first=width - 3, force=True)
     pad = " " * indent
     body = "\n".join([lines[0], *[(pad + line) if line else "" for line in lines[1:]]])
-    if body.endswith('"'):
-        body = body[:-1] + '\\"'
+    # text next to the quotes gets a space, as black and ruff write it ("ok" """)
+    if body.startswith('"'):
+        body = " " + body
+    if body.endswith('"') and len(lines) == 1:
+        body += " "
     if len(lines) > 1:  # the closing quotes of a multi-line docstring go on their own line
         body += "\n" + pad
     return Code(body)
@@ -207,46 +216,84 @@ _WIRE_FORMS: dict[m.PrimName, str] = {
 }
 
 
-def annotation(t: m.TypeRef, name: Callable[[str], str] = str, *, wire_forms: bool = False) -> Code:
+#: The Python name of a model's field, by the model's class name and the field's wire name.
+FieldOf = Callable[[str, str], "str | None"]
+
+
+def annotation(
+    t: m.TypeRef,
+    name: Callable[[str], str] = str,
+    *,
+    wire_forms: bool = False,
+    field_of: FieldOf | None = None,
+) -> Code:
     """A type annotation: ``X | None``, ``Literal["a", 1]``, ``list[X]``, ``Annotated[...]``.
 
     ``name`` maps a named type to the name to print (a model, or its ``Param``
     twin); ``wire_forms`` accepts the JSON form of typed strings (``datetime | str``).
+    ``field_of`` turns a discriminator's wire name into the members' Python field
+    name (pydantic wants the field); without it the wire name is the field name.
     """
     if isinstance(t, m.Prim):
         return Code(_WIRE_FORMS[t.name] if wire_forms and t.name in _WIRE_FORMS else _PRIMS[t.name])
     if isinstance(t, m.LiteralType):
         return Code(f"Literal[{', '.join(literal(v) for v in t.values)}]")
     if isinstance(t, m.ListType):
-        return Code(f"list[{annotation(t.item, name, wire_forms=wire_forms)}]")
+        return Code(f"list[{annotation(t.item, name, wire_forms=wire_forms, field_of=field_of)}]")
     if isinstance(t, m.DictType):
-        return Code(f"dict[str, {annotation(t.value, name, wire_forms=wire_forms)}]")
+        value = annotation(t.value, name, wire_forms=wire_forms, field_of=field_of)
+        return Code(f"dict[str, {value}]")
     if isinstance(t, m.NamedRef):
         return ident(name(t.name))
-    members = [x for x in t.members if x != m.NONE]
+    flat = _flat(t)
+    members = [x for x in flat if x != m.NONE]
     if m.ANY in members:
         return Code("Any")
-    parts = _merge_literals([annotation(x, name, wire_forms=wire_forms) for x in members])
-    inner = " | ".join(parts)
-    if t.discriminator and len(members) > 1 and not wire_forms:
-        inner = f"Annotated[{inner}, Field(discriminator={literal(t.discriminator)})]"
-    if len(members) != len(t.members):
+    values = [v for x in members if isinstance(x, m.LiteralType) for v in x.values]
+    parts: list[str] = []
+    for x in members:
+        if isinstance(x, m.LiteralType):
+            if values:  # all of a union's literal values in one Literal[...], each once
+                once = {(type(v), v): v for v in values}.values()
+                parts.append(f"Literal[{', '.join(literal(v) for v in once)}]")
+                values = []
+        else:
+            part = annotation(x, name, wire_forms=wire_forms, field_of=field_of)
+            if part not in parts:
+                parts.append(part)
+    inner = " | ".join(parts) if parts else "None"
+    key = discriminator_field(members, t.discriminator, field_of) if not wire_forms else None
+    if key and len(members) > 1:
+        inner = f"Annotated[{inner}, Field(discriminator={literal(key)})]"
+    if m.NONE in flat and parts:
         inner = f"{inner} | None"
     return Code(inner)
 
 
-def _merge_literals(parts: list[Code]) -> list[str]:
-    """``Literal["a"] | Literal["b"]`` as ``Literal["a", "b"]``; other members kept, deduplicated."""
-    values = [p[len("Literal[") : -1] for p in parts if p.startswith("Literal[")]
-    out: list[str] = []
-    merged = False
-    for part in parts:
-        if part.startswith("Literal["):
-            if not merged:
-                out.append(f"Literal[{', '.join(values)}]")
-                merged = True
-        elif part not in out:
-            out.append(part)
+def discriminator_field(
+    members: Iterable[m.TypeRef], wire: str | None, field_of: FieldOf | None
+) -> str | None:
+    """The field pydantic discriminates ``members`` on: the Python name the tag property
+    ``wire`` has in every member model; None (a smart union, still exact on the tags'
+    literals) when the members name it differently or it is not an identifier."""
+    if not wire:
+        return None
+    names = {
+        (field_of(x.name, wire) if field_of and isinstance(x, m.NamedRef) else wire)
+        for x in members
+    }
+    key = names.pop() if len(names) == 1 else None
+    return key if key and key.isidentifier() and not keyword.iskeyword(key) else None
+
+
+def _flat(t: m.UnionType) -> list[m.TypeRef]:
+    """A union's members, with the members of undiscriminated nested unions in its place."""
+    out: list[m.TypeRef] = []
+    for x in t.members:
+        if isinstance(x, m.UnionType) and not x.discriminator:
+            out.extend(y for y in _flat(x) if y not in out)
+        elif x not in out:
+            out.append(x)
     return out
 
 

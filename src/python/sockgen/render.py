@@ -9,6 +9,7 @@ formatted as it is. The files produced must be the ones ``layout`` predicts.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import jinja2
@@ -28,7 +29,9 @@ def _finalize(value: Any) -> Any:
     raise UnsafeOutput(f"template printed a value that went through no escaping: {value!r}")
 
 
+@functools.cache
 def _environment() -> jinja2.Environment:
+    """The Jinja environment (built once: compiling the templates is most of a small spec's time)."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("sockgen", "templates"),
         autoescape=False,

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import model as m
+from .limits import MAX_SCHEMA_DEPTH
 from .naming import class_name, field_name, pascal
 from .refs import Location, Resolver
 
@@ -44,6 +45,10 @@ def _scalar(value: Any) -> bool:
     return value is None or isinstance(value, (str, int, float, bool))
 
 
+#: Enums with more values than this are named aliases rather than inline ``Literal[...]``.
+INLINE_VALUES = 64
+
+
 class SchemaConverter:
     """Converts schemas reached from one spec; collects every named type it creates."""
 
@@ -58,11 +63,24 @@ class SchemaConverter:
         self._named: dict[Location, str] = {}
         self._in_progress: set[Location] = set()
         self._anchors: list[m.NamedRef] = []
+        self._depth = 0
 
     # --- entry points ---------------------------------------------------------
 
     def convert(self, node: Any, loc: Location, hint: str) -> m.TypeRef:
         """The type of the schema ``node`` found at ``loc``; ``hint`` names what it creates."""
+        if self._depth >= MAX_SCHEMA_DEPTH:
+            raise loc.error(
+                f"schemas nest more than {MAX_SCHEMA_DEPTH} levels here (properties, items, "
+                "unions and $refs); refused"
+            )
+        self._depth += 1
+        try:
+            return self._convert(node, loc, hint)
+        finally:
+            self._depth -= 1
+
+    def _convert(self, node: Any, loc: Location, hint: str) -> m.TypeRef:
         if node is True or node is None:
             return m.ANY
         if node is False:
@@ -123,7 +141,7 @@ class SchemaConverter:
     def _inline(self, node: dict[str, Any], loc: Location, hint: str) -> m.TypeRef:
         if "const" in node:
             value = node["const"]
-            return m.LiteralType((value,)) if _scalar(value) else m.ANY
+            return self._literal((value,), loc.at("const"), hint) if _scalar(value) else m.ANY
         if "enum" in node and isinstance(node["enum"], list):
             values = tuple(v for v in node["enum"] if _scalar(v))
             if not values:
@@ -131,8 +149,8 @@ class SchemaConverter:
             if node.get("type") == "array" and "items" in node:
                 # the enum was meant for the items (a list of flags)
                 self.warn(loc, "'enum' of scalars on an array is read as the enum of its items")
-                return m.ListType(m.LiteralType(values))
-            return m.LiteralType(values)
+                return m.ListType(self._literal(values, loc.at("enum"), hint))
+            return self._literal(values, loc.at("enum"), hint)
         if "allOf" in node:
             return self._all_of(node, loc, hint)
         for key in ("oneOf", "anyOf"):
@@ -145,6 +163,29 @@ class SchemaConverter:
             result: m.TypeRef = members[0] if len(members) == 1 else m.UnionType(tuple(members))
             return m.optional(result) if "null" in types else result
         return self._typed(node, loc, hint)
+
+    def _literal(self, values: tuple[m.JsonScalar, ...], loc: Location, hint: str) -> m.TypeRef:
+        """``Literal[...]`` of the values, once each (``1`` and ``True`` are two values).
+
+        A float cannot be a ``Literal`` member: the floats are typed ``float`` instead,
+        the nearest sound type, with a warning. An enum of more than
+        :data:`INLINE_VALUES` values is a named alias, written once and used by name.
+        """
+        exact = tuple({(type(v), v): v for v in values if not isinstance(v, float)}.values())
+        literal: m.TypeRef | None = m.LiteralType(exact) if exact else None
+        if len(exact) > INLINE_VALUES:
+            name = self._named.get(loc) or class_name(hint or "Values", self.taken)
+            self._named[loc] = name
+            self.types[name] = m.AliasDef(name, m.LiteralType(exact), source=str(loc))
+            literal = m.NamedRef(name)
+        floats = [v for v in values if isinstance(v, float)]
+        if not floats:
+            assert literal is not None  # values is not empty
+            return literal
+        shown = ", ".join(repr(v) for v in floats[:3]) + (", ..." if len(floats) > 3 else "")
+        self.warn(loc, f"float values ({shown}) cannot be Literal members: typed float")
+        members = [x for x in (literal, m.Prim("float")) if x is not None]
+        return members[0] if len(members) == 1 else m.UnionType(tuple(members))
 
     def _typed(self, node: dict[str, Any], loc: Location, hint: str) -> m.TypeRef:
         kind = node.get("type")

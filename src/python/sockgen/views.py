@@ -11,6 +11,7 @@ nothing and cannot print spec text unescaped.
 
 from __future__ import annotations
 
+import functools
 import json
 import keyword
 from collections.abc import Callable, Iterable, Iterator
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 
 from . import model as m
 from .naming import AMBIGUOUS, RESERVED_ATTRIBUTES, pascal, snake, unique
-from .pycode import Code, annotation, docstring, ident, literal
+from .pycode import Code, FieldOf, annotation, discriminator_field, docstring, ident, literal
 
 #: What an incoming message without a known tag is grouped under (callable discriminators).
 UNTAGGED = "__untagged__"
@@ -185,6 +186,8 @@ class ChannelView:
     """README rows: (``sends``/``receives``, event, type, tag)."""
     helper_names: Code
     """The send helpers, for the README (``conn.join(...)``, ...)."""
+    send_type: Code
+    """What ``send()`` takes: the models and their dicts (one name when they are the same)."""
     path_md: Code
 
     def connect_doc(self, is_async: bool) -> Code:
@@ -379,8 +382,19 @@ def _order(api: m.Api, names: list[str]) -> list[str]:
     return done
 
 
-def _field_line(f: m.FieldDef) -> FieldLine:
-    ann = annotation(f.type)
+def _fields_of(api: m.Api) -> FieldOf:
+    """A model's Python field name for a wire name (for discriminators)."""
+
+    def field_of(model: str, wire: str) -> str | None:
+        definition = api.types.get(model)
+        fields = definition.fields if isinstance(definition, m.ModelDef) else []
+        return next((f.name for f in fields if f.wire == wire), None)
+
+    return field_of
+
+
+def _field_line(f: m.FieldDef, field_of: FieldOf) -> FieldLine:
+    ann = annotation(f.type, field_of=field_of)
     args: list[str] = []
     if f.default is not m.MISSING:
         args.append(f"default={literal(f.default)}")
@@ -413,24 +427,19 @@ def _models_module(
     channel: m.Channel | None,
 ) -> ModelsModule:
     names = sorted(n for n, mod in modules.items() if mod == module)
-    models = [n for n in _order(api, names) if isinstance(api.types[n], m.ModelDef)]
-    aliases = [n for n in _order(api, names) if isinstance(api.types[n], m.AliasDef)]
+    ordered = _order(api, names)  # what a definition refers to comes before it, when it can
     items: list[ModelClass | Alias | ParamDict] = []
-    for name in models:
+    field_of = _fields_of(api)
+    render = functools.partial(annotation, field_of=field_of)
+    for name in ordered:
         definition = api.types[name]
-        assert isinstance(definition, m.ModelDef)
-        items.append(
-            ModelClass(
-                ident(name), _model_doc(definition), [_field_line(f) for f in definition.fields]
-            )
-        )
-    for name in aliases:
-        definition = api.types[name]
-        assert isinstance(definition, m.AliasDef)
-        items.append(
-            Alias(ident(name), annotation(definition.type), docstring(definition.description, 0))
-        )
-    rebuild = _rebuilds(api, [*models, *aliases], modules, module)
+        if isinstance(definition, m.ModelDef):
+            lines = [_field_line(f, field_of) for f in definition.fields]
+            items.append(ModelClass(ident(name), _model_doc(definition), lines))
+        else:
+            ann = annotation(definition.type, field_of=field_of)
+            items.append(Alias(ident(name), ann, docstring(definition.description, 0)))
+    rebuild = _rebuilds(api, ordered, modules, module)
     for name in _order(api, [n for n in names if n in params.names]):
         items.append(_param_item(api, name, params))
     defined = [item.name for item in items]
@@ -446,7 +455,7 @@ def _models_module(
     return ModelsModule(
         items,
         rebuild,
-        incoming=_union(server_json, plan, annotation),
+        incoming=_union(server_json, plan, render, field_of),
         outgoing=_union(
             client_json,
             (
@@ -454,9 +463,10 @@ def _models_module(
                 if channel.client_union.kind == "callable"
                 else channel.client_union
             ),
-            annotation,
+            render,
+            field_of,
         ),
-        outgoing_params=_union(client_json, m.UnionPlan("smart"), params.annotation),
+        outgoing_params=_union(client_json, m.UnionPlan("smart"), params.annotation, None),
         tag_function=tag_function,
         exports=[
             *defined,
@@ -513,16 +523,24 @@ def _key_is_identifier(key: str) -> bool:
     return key.isidentifier() and not keyword.iskeyword(key) and not key.startswith("__")
 
 
-def _union(msgs: list[m.Message], plan: m.UnionPlan, render: Callable[[m.TypeRef], Code]) -> Code:
+def _union(
+    msgs: list[m.Message],
+    plan: m.UnionPlan,
+    render: Callable[[m.TypeRef], Code],
+    field_of: FieldOf | None,
+) -> Code:
     """A channel's incoming or outgoing alias: ``A | B``, discriminated, or ``Never``."""
     types = list(dict.fromkeys(render(msg.type) for msg in msgs))
     if not types:
         return Code("Never")
+    if types == ["None"]:  # JSON null: a type alias cannot be the bare ``None``
+        return Code("Literal[None]")
     if len(types) == 1:
         return types[0]
     union = " | ".join(types)
-    if plan.kind == "discriminated" and plan.discriminator:
-        return Code(f"Annotated[{union}, Field(discriminator={literal(plan.discriminator)})]")
+    key = discriminator_field([msg.type for msg in msgs], plan.discriminator, field_of)
+    if plan.kind == "discriminated" and key:
+        return Code(f"Annotated[{union}, Field(discriminator={literal(key)})]")
     if plan.kind == "callable":
         groups: dict[str, list[str]] = {}
         for msg, t in zip(msgs, (render(msg.type) for msg in msgs), strict=False):
@@ -547,6 +565,7 @@ def _channel(
             by_event.setdefault(msg.event, []).append(msg.name)
     helpers, namespaces = _helpers(api, channel, params)
     from_messages, exports = _exports(api, channel, params)
+    messages = _models_module(api, channel.module, modules, params, channel)
     return ChannelView(
         module=ident(channel.module),
         prefix=ident(channel.class_prefix),
@@ -562,7 +581,7 @@ def _channel(
         namespaces=namespaces,
         path_params=[_connect_param(p) for p in channel.path_params],
         query_params=[_connect_param(p) for p in channel.query_params],
-        messages=_models_module(api, channel.module, modules, params, channel),
+        messages=messages,
         message_exports=from_messages,
         exports=exports,
         attr_path=ident(".".join(_attr(p) for p in channel.resource_path)),
@@ -571,6 +590,11 @@ def _channel(
             ", ".join(f"`conn.{'.'.join(path)}(...)`" for path, _ in _walk(helpers, namespaces))
         ),
         path_md=md_inline(channel.path),
+        send_type=Code(
+            "OutgoingMessage | OutgoingMessageParam"
+            if messages.outgoing != messages.outgoing_params
+            else "OutgoingMessage"
+        ),
     )
 
 
@@ -597,14 +621,24 @@ def _walk(helpers: list[Helper], namespaces: list[Namespace]) -> Iterator[tuple[
 
 def md_inline(text: str) -> Code:
     """Text for Markdown inline code: one line, no backticks."""
-    return Code(" ".join(str(text).split()).replace("`", "'"))
+    return Code(" ".join(_plain_text(text).split()).replace("`", "'"))
+
+
+def _plain_text(text: str) -> str:
+    """Spec text for a document that is not code: control characters and lone surrogates
+    (which no UTF-8 file can hold) become U+FFFD."""
+    return "".join(
+        c if (c.isprintable() and not 0xD800 <= ord(c) <= 0xDFFF) or c in "\n\t" else "\ufffd"
+        for c in str(text)
+    )
 
 
 def md_block(text: str) -> Code:
     """Spec prose for a README paragraph: no code fence can open (the README's own
     code blocks are extracted and type-checked), no heading can break the outline."""
     lines = []
-    for line in str(text).strip().splitlines():
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    for line in _plain_text(text).strip().split("\n"):
         line = line.replace("`" * 3, "'" * 3).rstrip()
         if line.lstrip().startswith("#"):
             line = line.lstrip().lstrip("#").strip()
@@ -672,7 +706,7 @@ def _table(channel: m.Channel) -> list[tuple[str, Code, Code, Code]]:
 
 def _md(text: str) -> Code:
     """Inline code for a Markdown table cell."""
-    return Code("`" + str(text).replace("`", "'").replace("|", "\\|").replace("\n", " ") + "`")
+    return Code("`" + md_inline(text).replace("|", "\\|") + "`")
 
 
 # --- helpers ----------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, NoReturn, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -49,6 +49,21 @@ def classify(error: ValidationError) -> InvalidKind:
     return "validation_error"
 
 
+def _no_events(frame: str | bytes, **_: Any) -> NoReturn:
+    """The validator of a channel without JSON server events: every frame is unknown."""
+    raise ValidationError.from_exception_data(
+        "no server events",
+        [
+            {
+                "type": "union_tag_invalid",
+                "loc": (),
+                "input": frame,
+                "ctx": {"discriminator": "the spec", "tag": "any", "expected_tags": "none"},
+            }
+        ],
+    )
+
+
 @dataclass(frozen=True)
 class ChannelSpec(Generic[ServerT]):
     """What the runtime needs to know about one channel; generated once per channel.
@@ -58,7 +73,8 @@ class ChannelSpec(Generic[ServerT]):
     """
 
     path: str
-    server_events: TypeAdapter[ServerT]
+    server_events: TypeAdapter[ServerT] | None
+    """None for a channel whose server sends no JSON events: every text frame is unknown."""
     event_names: Mapping[type, str]
     name: str = ""
     raw_text: bool = False
@@ -74,11 +90,15 @@ class ChannelSpec(Generic[ServerT]):
     def __post_init__(self) -> None:
         object.__setattr__(self, "known_names", frozenset(self.event_names.values()))
         adapter = self.server_events
-        # Wire data matches wire names only (``by_name=False``); a Python field
-        # name in a frame is an unknown key, kept as an extra. The core
-        # validator's own method: no Python wrapper per frame.
-        validator = adapter.validator
-        validate = validator.validate_python if self.raw_text else validator.validate_json
+        validate: Callable[..., ServerT]
+        if adapter is None:
+            validate = _no_events
+        else:
+            # Wire data matches wire names only (``by_name=False``); a Python field
+            # name in a frame is an unknown key, kept as an extra. The core
+            # validator's own method: no Python wrapper per frame.
+            validator = adapter.validator
+            validate = validator.validate_python if self.raw_text else validator.validate_json
         object.__setattr__(self, "validate", validate)
         object.__setattr__(self, "parse", partial(validate, by_name=False))
 
