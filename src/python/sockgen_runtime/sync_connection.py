@@ -30,9 +30,12 @@ def open_socket(core: ConnectionCore[Any]) -> Any:
     client = _websockets.sync_client()
     url = core.url()
     try:
-        return client.connect(url, **core.connect_kwargs())
+        ws = client.connect(url, **core.connect_kwargs())
     except (OSError, TimeoutError, _websockets.exceptions().InvalidHandshake) as exc:
         raise WebSocketConnectError(url, exc) from exc
+    # Entered as a context manager (websockets 17.1 warns otherwise); the connection
+    # closes it, as ``__exit__`` would.
+    return ws.__enter__()
 
 
 class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
