@@ -62,16 +62,29 @@ def pants(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedPro
     return result
 
 
-def test_export_codegen_writes_both_sdks(repo: Path) -> None:
-    pants(repo, "export-codegen", "specs::")
-    out = repo / "dist" / "codegen" / "specs"
-    for module in (
-        "chat_sdk/room/connection.py",
-        "chat_sdk/py.typed",
-        "feed_sdk/feed/messages.py",
-        "feed_sdk/_client.py",
-    ):
-        assert (out / module).is_file(), module
+def test_export_codegen_writes_the_sdks_and_nothing_else(repo: Path) -> None:
+    """The main job: every file it writes is an SDK's, byte for byte what the CLI writes
+    (the goldens are the CLI's output, checked by tests/generator/test_golden.py)."""
+    pants(repo, "export-codegen", "::")
+    out = repo / "dist" / "codegen"
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert written and all(
+        p.startswith(("specs/chat_sdk/", "specs/feed_sdk/")) for p in written
+    ), written
+    for spec in ("chat", "feed"):
+        golden = repo / "tests" / "generator" / "golden" / spec
+        expected = {
+            p.relative_to(golden).as_posix().removesuffix(".golden"): p.read_bytes()
+            for p in golden.rglob("*.golden")
+            if p.parent != golden  # pyproject.toml is the CLI's own, for a standalone project
+        }
+        got = {
+            p.relative_to(out / "specs").as_posix(): p.read_bytes()
+            for p in (out / "specs" / f"{spec}_sdk").rglob("*")
+            if p.is_file()
+        }
+        assert sorted(got) == sorted(expected)
+        assert [k for k in got if got[k] != expected[k]] == [], "Pants and the CLI differ"
 
 
 def test_downstream_app_tests_and_check(repo: Path) -> None:
@@ -180,3 +193,21 @@ def test_a_broken_spec_is_a_pants_error_naming_target_file_and_problem(repo: Pat
         "$ref './schemas.yaml#/NoSuchMessage' points to nothing: no 'NoSuchMessage' in schemas.yaml#"
         in result.stderr
     )
+
+
+def test_tailor_proposes_a_target_for_a_spec_dropped_into_specs(repo: Path) -> None:
+    folder = repo / "specs" / "alerts"
+    folder.mkdir()
+    (folder / "alerts.yaml").write_text(
+        (repo / "specs" / "chat" / "chat.asyncapi.yaml")
+        .read_text()
+        .replace("$ref: './", "$ref: '../chat/")
+    )
+    try:
+        check = pants(repo, "tailor", "--check", "::", check=False)
+        assert check.returncode != 0 and "specs/alerts" in check.stdout + check.stderr
+        pants(repo, "tailor", "::")
+        build = (folder / "BUILD").read_text()
+        assert "websocket_sdk(" in build and 'source="alerts.yaml"' in build, build
+    finally:
+        shutil.rmtree(folder)
