@@ -10,11 +10,13 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from generator import fuzzing
 from generator.support import corpus_dir, lint, run_mypy
 from sockgen.generate import generate as generate_api
@@ -376,6 +378,29 @@ def test_a_message_that_is_json_null_and_an_info_that_is_not_a_mapping(root: Pat
     out = generate(root, spec, "null")
     text = source(out, "live/messages.py")
     assert "OutgoingMessage = Literal[None]" in text and "IncomingMessage = Literal[None]" in text
+
+
+def test_keywords_of_the_wrong_type(root: Path) -> None:
+    """``contentType`` and ``discriminator.propertyName`` that are not strings are ignored;
+    an event named ``l`` gets a helper pycodestyle accepts."""
+    spec = doc(send={"l": tagged("l")}, receive={"pong": tagged("pong"), "p2": tagged("p2")})
+    spec["channels"]["live"]["messages"]["l"]["contentType"] = {"not": "a string"}
+    union = {"oneOf": [tagged("x")["payload"], tagged("y")["payload"]]}
+    union["discriminator"] = {"propertyName": {"type": "string"}}
+    spec["channels"]["live"]["messages"]["pong"]["payload"]["properties"]["u"] = union
+    out = generate(root, spec, "wrongtypes")
+    assert "def l_(" in source(out, "live/connection.py")
+
+
+def test_an_openapi_discriminator_that_is_not_a_string(root: Path) -> None:
+    feed = Path("specs/feed")
+    spec = yaml.safe_load((feed / "feed.openapi.yaml").read_text())
+    for name in ("ClientEvent", "ServerEvent"):
+        spec["components"]["schemas"][name]["discriminator"]["propertyName"] = {"x": 1}
+    path = write(root, spec, "openapi_discriminator")
+    shutil.copy(feed / "stainless.yaml", path.parent / "stainless.yaml")
+    out = run(root, path, "-c", str(path.parent / "stainless.yaml"), infer=True)
+    assert out.code == 0, out.stderr  # the tags are found without it
 
 
 # --- output that does not compile ----------------------------------------------------------

@@ -12,7 +12,10 @@ from .refs import Location
 from .schema import TAG_PREFERENCE, SchemaConverter, schema_examples
 
 
-def is_binary(schema: Any, content_type: str | None) -> bool:
+def is_binary(schema: Any, content_type: object) -> bool:
+    """Sent as binary frames: a binary content type, or a ``format: binary`` string."""
+    if not isinstance(content_type, str):
+        content_type = None
     if (
         content_type
         and content_type.split(";")[0].strip()

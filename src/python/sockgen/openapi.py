@@ -156,6 +156,7 @@ class OpenAPIFrontEnd(FrontEnd):
             raise target.error("an event schema must be an object")
         declared = node.get("discriminator")
         prop = declared.get("propertyName") if isinstance(declared, Mapping) else None
+        prop = prop if isinstance(prop, str) else None
         key = "oneOf" if "oneOf" in node else "anyOf" if "anyOf" in node else None
         messages: list[m.Message] = []
         members = node[key] if key else [{"$ref": "#" + target.pointer}]

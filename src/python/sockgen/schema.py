@@ -418,6 +418,7 @@ class SchemaConverter:
         else:
             declared = node.get("discriminator")
             prop = declared.get("propertyName") if isinstance(declared, dict) else None
+            prop = prop if isinstance(prop, str) else None
             result = m.UnionType(tuple(members), self.discriminator(members, prop, loc))
         return m.optional(result) if nullable else result
 

@@ -743,8 +743,9 @@ def _helpers(
 
 
 def _attr(name: str) -> str:
+    """An attribute or helper name from an event or resource name (never ``l``, ``O``, ``I``)."""
     attr = snake(name)
-    return attr + "_" if attr in CONNECTION_ATTRIBUTES else attr
+    return attr + "_" if attr in CONNECTION_ATTRIBUTES or attr in AMBIGUOUS else attr
 
 
 def _namespaces(
