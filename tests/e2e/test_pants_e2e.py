@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import venv
 from pathlib import Path
 
@@ -134,6 +135,7 @@ def test_package_builds_wheels_that_install_and_import(repo: Path, tmp_path: Pat
     result = subprocess.run([str(python), "-c", code], capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "feed_sdk.feed.connection.FeedResource" in result.stdout
+    _installed_wheels_type_check(python, tmp_path)
     # the generator's own wheel: a `sockgen` console script
     subprocess.run(
         [str(python), "-m", "pip", "install", "-q", str(next(dist.glob("sockgen-0.1.0-*.whl")))],
@@ -154,6 +156,58 @@ def test_package_builds_wheels_that_install_and_import(repo: Path, tmp_path: Pat
     )
     assert cli.returncode == 0, cli.stderr
     assert (tmp_path / "gen" / "chat_sdk" / "room" / "connection.py").is_file()
+
+
+USER_CODE = """\
+from chat_sdk import AsyncChat
+
+
+async def main() -> None:
+    async with AsyncChat(base_url="ws://localhost:8000").room.connect(room_id="r") as conn:
+        await conn.sendd({"action": "join", "user_name": "ann"})
+        async for event in conn:
+            reveal_type(event)
+"""
+
+
+def _installed_wheels_type_check(python: Path, tmp_path: Path) -> None:
+    """A user's ``mypy --strict`` over code that uses the SDK installed from wheels (not this
+    repository's sources): a typo is an error and events are typed, not ``Any``."""
+    site = subprocess.run(
+        [
+            str(python),
+            "-c",
+            "import sockgen_runtime, pathlib; print(pathlib.Path(sockgen_runtime.__file__).parent)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert (Path(site) / "py.typed").is_file(), "the runtime wheel has no py.typed"
+    user = tmp_path / "user.py"
+    user.write_text(USER_CODE)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            "--python-executable",
+            str(python),
+            str(user),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "MYPYPATH": ""},
+    )
+    out = result.stdout
+    assert '"AsyncRoomConnection" has no attribute "sendd"' in out, out
+    revealed = re.search(r'Revealed type is "(.*)"', out)
+    assert revealed and "chat_sdk.room.messages.JoinedMessage" in revealed.group(1), out
+    assert "Any" not in revealed.group(1), out
+    assert out.count("error:") == 1, out
 
 
 def generator_runs(stderr: str) -> list[str]:
