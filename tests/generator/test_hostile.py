@@ -385,7 +385,7 @@ def test_keywords_of_the_wrong_type(root: Path) -> None:
     an event named ``l`` gets a helper pycodestyle accepts."""
     spec = doc(send={"l": tagged("l")}, receive={"pong": tagged("pong"), "p2": tagged("p2")})
     spec["channels"]["live"]["messages"]["l"]["contentType"] = {"not": "a string"}
-    union = {"oneOf": [tagged("x")["payload"], tagged("y")["payload"]]}
+    union: dict[str, Any] = {"oneOf": [tagged("x")["payload"], tagged("y")["payload"]]}
     union["discriminator"] = {"propertyName": {"type": "string"}}
     spec["channels"]["live"]["messages"]["pong"]["payload"]["properties"]["u"] = union
     out = generate(root, spec, "wrongtypes")

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 from sockgen.errors import SpecError
-from sockgen.load import MAX_EXPANDED_NODES, Workspace, parse
+from sockgen.limits import MAX_EXPANDED_NODES
+from sockgen.load import Workspace, parse
 
 
 def test_yaml_scalars_follow_json_types() -> None:

@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 
@@ -176,12 +176,22 @@ _OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 
+def _events(text: str) -> Iterator[Any]:
+    """``yaml.parse`` with the C parser (written out: its stubs differ between versions)."""
+    loader = _Loader(text)
+    try:
+        while loader.check_event():
+            yield loader.get_event()
+    finally:
+        loader.dispose()
+
+
 def _yaml_depth(text: str, name: str) -> None:
     """Refuse a YAML document deeper than :data:`MAX_DEPTH` before it is composed: the C
     composer recurses on the C stack without a limit (100,000 nested ``[`` crash it).
     The event stream is flat, so it is read here to count."""
     depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in _events(text):
         if isinstance(event, _OPEN):
             depth += 1
             if depth > MAX_DEPTH:
