@@ -19,7 +19,7 @@ class Driver:
     async def open(self) -> Driver:
         raise NotImplementedError
 
-    async def call(self, method: str, *args: Any) -> Any:
+    async def call(self, method: str, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError
 
     async def events(self) -> list[Any]:
@@ -34,8 +34,8 @@ class Driver:
     def off(self, name: str, handler: Callable[..., Any] | None = None) -> None:
         self.conn.off(name, handler)
 
-    async def send(self, message: Any) -> None:
-        await self.call("send", message)
+    async def send(self, message: Any, *, replay_on_reconnect: bool = False) -> None:
+        await self.call("send", message, replay_on_reconnect=replay_on_reconnect)
 
     async def send_raw(self, data: str | bytes) -> None:
         await self.call("send_raw", data)
@@ -61,8 +61,8 @@ class SyncDriver(Driver):
         self.conn = await asyncio.to_thread(self.manager.enter)
         return self
 
-    async def call(self, method: str, *args: Any) -> Any:
-        return await asyncio.to_thread(getattr(self.conn, method), *args)
+    async def call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        return await asyncio.to_thread(getattr(self.conn, method), *args, **kwargs)
 
     async def events(self) -> list[Any]:
         return await asyncio.to_thread(lambda: list(self.conn))
@@ -76,8 +76,8 @@ class AsyncDriver(Driver):
         self.conn = await self.manager.enter()
         return self
 
-    async def call(self, method: str, *args: Any) -> Any:
-        return await getattr(self.conn, method)(*args)
+    async def call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        return await getattr(self.conn, method)(*args, **kwargs)
 
     async def events(self) -> list[Any]:
         return [event async for event in self.conn]

@@ -10,7 +10,7 @@ import pytest
 from runtime.drivers import open_driver
 from runtime.events import MessageReceived, SendMessage, Subscribe, Subscribed, message
 from runtime.wsserver import WsServer, close_with, record
-from sockgen_runtime import ConnectionClosedError, InvalidMessage, WebSocketConnectError
+from sockgen_runtime import ConnectionLost, InvalidMessage, WebSocketConnectError
 from websockets.asyncio.server import ServerConnection
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.parametrize("transport", ["sync", "async"])]
@@ -84,7 +84,7 @@ async def test_abnormal_close_without_reconnect_raises(
 
     server.script = script
     conn = await open_driver(transport, server.url)
-    with pytest.raises(ConnectionClosedError) as info:
+    with pytest.raises(ConnectionLost) as info:
         await conn.events()
     assert info.value.code == code
 
@@ -159,7 +159,7 @@ async def test_frame_over_max_size_closes_with_1009(server: WsServer, transport:
 
     server.script = script
     conn = await open_driver(transport, server.url, websocket_options={"max_size": 1024})
-    with pytest.raises(ConnectionClosedError) as info:
+    with pytest.raises(ConnectionLost) as info:
         await conn.recv()
     assert info.value.code == 1009
 

@@ -12,7 +12,7 @@ import pytest
 from runtime.drivers import open_driver
 from runtime.events import message
 from runtime.wsserver import WsServer
-from sockgen_runtime import ConnectionClosedError, InvalidMessage
+from sockgen_runtime import ConnectionLost, InvalidMessage
 from websockets.asyncio.server import ServerConnection
 from websockets.frames import Close, Frame, Opcode
 
@@ -77,7 +77,7 @@ async def test_frames_at_the_size_limit(server: WsServer, transport: str) -> Non
     conn = await open_driver(transport, server.url, websocket_options={"max_size": limit})
     first = await conn.recv()
     assert len(first.content) == limit - len(message(""))
-    with pytest.raises(ConnectionClosedError) as info:
+    with pytest.raises(ConnectionLost) as info:
         await conn.recv()
     assert info.value.code == 1009
 
@@ -159,6 +159,6 @@ async def test_an_endless_fragmented_message_is_cut_at_the_size_limit(
 
     server.script = script
     conn = await open_driver(transport, server.url, websocket_options={"max_size": 64 * 1024})
-    with pytest.raises(ConnectionClosedError) as info:
+    with pytest.raises(ConnectionLost) as info:
         await conn.recv()
     assert info.value.code == 1009

@@ -6,9 +6,9 @@ from datetime import datetime, timezone
 import pytest
 from pydantic import ValidationError
 from runtime.events import CHANNEL, MessageReceived, SendMessage, Subscribe, Subscribed
-from sockgen_runtime.core import encode_json
-from sockgen_runtime.dispatch import HandlerRegistry
-from sockgen_runtime.parsing import classify
+from sockgen_runtime._core import encode_json
+from sockgen_runtime._dispatch import HandlerRegistry
+from sockgen_runtime._parsing import classify
 
 
 def test_tag_fields_are_always_serialised_and_unset_fields_are_not() -> None:

@@ -11,8 +11,9 @@ from runtime.drivers import Driver, open_driver
 from runtime.events import message
 from runtime.wsserver import WsServer, close_with, drop_tcp, record
 from sockgen_runtime import (
-    ConnectionClosedError,
-    ConnectionClosedOK,
+    ConnectionEndedOK,
+    ConnectionLost,
+    ReconnectedEvent,
     ReconnectGaveUpError,
     ReconnectingEvent,
     ReconnectOverrides,
@@ -82,7 +83,7 @@ async def test_no_reconnect_after_1000_or_1008(server: WsServer, transport: str,
     if code == 1000:
         assert [e.content for e in await conn.events()] == ["only"]
     else:
-        with pytest.raises(ConnectionClosedError) as info:
+        with pytest.raises(ConnectionLost) as info:
             await conn.events()
         assert info.value.code == 1008
     assert rec.events == [] and server.connections == 1
@@ -91,7 +92,7 @@ async def test_no_reconnect_after_1000_or_1008(server: WsServer, transport: str,
 async def test_no_reconnect_without_on_reconnecting(server: WsServer, transport: str) -> None:
     server.script = lambda ws, i: drop_tcp(ws)
     conn = await connect(transport, server, None)
-    with pytest.raises(ConnectionClosedError) as info:
+    with pytest.raises(ConnectionLost) as info:
         await conn.recv()
     assert info.value.code == 1006 and server.connections == 1
 
@@ -149,7 +150,7 @@ async def test_sends_while_reconnecting_arrive_once_in_order(
         await asyncio.sleep(0.02)
     assert server.received == [f'{{"type":"subscribe","channel":"c{n}"}}' for n in range(20)]
     await conn.close()
-    with pytest.raises(ConnectionClosedOK):
+    with pytest.raises(ConnectionEndedOK):
         await receiving
 
 
@@ -216,3 +217,39 @@ async def test_on_reconnecting_can_abort(server: WsServer, transport: str) -> No
     assert info.value.aborted and info.value.attempts == 0
     assert "aborted by on_reconnecting" in str(info.value)
     assert server.connections == 1 and len(rec.events) == 1
+
+
+@pytest.mark.parametrize("cleared", [False, True])
+async def test_replayed_sends_come_first_on_every_new_connection(
+    server: WsServer, transport: str, cleared: bool
+) -> None:
+    """Subscriptions sent with ``replay_on_reconnect`` reach every new socket, in order,
+    before anything else; ``on_reconnected`` says so; ``clear_replay`` stops it."""
+    got: dict[int, list[str | bytes]] = {}
+    replays = 0 if cleared else 2
+
+    async def script(ws: ServerConnection, i: int) -> None:
+        frames = got.setdefault(i, [])
+        for _ in range(3 if i == 0 else replays):
+            frames.append(await ws.recv())
+        if i < 2:
+            await drop_tcp(ws)
+        else:
+            await ws.send(message("done"))
+            await ws.close()
+
+    server.script = script
+    rec = Recorder()
+    reconnected: list[ReconnectedEvent] = []
+    conn = await connect(transport, server, rec, on_reconnected=reconnected.append)
+    await conn.send({"type": "subscribe", "channel": "a"}, replay_on_reconnect=True)
+    await conn.send({"type": "subscribe", "channel": "b"}, replay_on_reconnect=True)
+    if cleared:
+        conn.conn.clear_replay()
+    assert len(conn.conn.replayed) == replays
+    await conn.send_raw("once")
+    events = await conn.events()
+    assert [e.content for e in events] == ["done"]
+    subs = ['{"type":"subscribe","channel":"a"}', '{"type":"subscribe","channel":"b"}']
+    assert got == {0: [*subs, "once"], 1: subs[:replays], 2: subs[:replays]}
+    assert [(e.attempts, e.close_code, e.replayed) for e in reconnected] == [(1, 1006, replays)] * 2

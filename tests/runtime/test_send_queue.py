@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 from sockgen_runtime import SendQueueFullError
-from sockgen_runtime.send_queue import SendQueue
+from sockgen_runtime._send_queue import SendQueue
 
 
 def test_fifo_and_byte_accounting() -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 
 import pytest
-from sockgen_runtime.url import URLError, build_url, merge_headers
+from sockgen_runtime._url import URLError, build_url, merge_headers
 
 
 class Color(enum.Enum):

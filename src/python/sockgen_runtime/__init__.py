@@ -1,20 +1,22 @@
 """sockgen_runtime: the connection layer that sockgen's generated SDKs stand on.
 
 Generated SDKs are thin typed layers over this package: a
-:class:`~sockgen_runtime.parsing.ChannelSpec` per channel (one ``TypeAdapter``
+:class:`~sockgen_runtime._parsing.ChannelSpec` per channel (one ``TypeAdapter``
 for its server events), connection classes with sync and async twins, and a
 Chanx-style handler-class base. ``websockets`` is imported only when a
 connection is opened.
 """
 
+from ._core import ConnectionCore, WebSocketOptions, encode_json
+from ._dispatch import HandlerMethods
+from ._parsing import ChannelSpec, ErrorEvent, HandlerError, InvalidMessage
+from ._url import URLError, build_url
 from .async_connection import AsyncConnection, AsyncConnectionManager
 from .client import ClientBase
-from .core import ConnectionCore, WebSocketOptions, encode_json
-from .dispatch import HandlerMethods
 from .errors import (
-    ConnectionClosed,
-    ConnectionClosedError,
-    ConnectionClosedOK,
+    ConnectionEnded,
+    ConnectionEndedOK,
+    ConnectionLost,
     MissingDependencyError,
     ReconnectGaveUpError,
     SendQueueFullError,
@@ -24,15 +26,14 @@ from .errors import (
 from .handler_client import AsyncHandlerClient, NotConnectedError
 from .models import NOT_GIVEN, NotGiven, SockgenModel, given
 from .options import AsyncConnectOptions, ConnectOptions
-from .parsing import ChannelSpec, ErrorEvent, HandlerError, InvalidMessage
 from .reconnect import (
     RECONNECT_CLOSE_CODES,
+    ReconnectedEvent,
     ReconnectingEvent,
     ReconnectOverrides,
     ReconnectPolicy,
 )
 from .sync_connection import Connection, ConnectionManager
-from .url import URLError, build_url
 
 __all__ = [
     "NOT_GIVEN",
@@ -46,9 +47,9 @@ __all__ = [
     "ClientBase",
     "ConnectOptions",
     "Connection",
-    "ConnectionClosed",
-    "ConnectionClosedError",
-    "ConnectionClosedOK",
+    "ConnectionEnded",
+    "ConnectionLost",
+    "ConnectionEndedOK",
     "ConnectionCore",
     "ConnectionManager",
     "ErrorEvent",
@@ -60,6 +61,7 @@ __all__ = [
     "ReconnectGaveUpError",
     "ReconnectOverrides",
     "ReconnectPolicy",
+    "ReconnectedEvent",
     "ReconnectingEvent",
     "SendQueueFullError",
     "SockgenError",

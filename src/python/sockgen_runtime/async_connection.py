@@ -1,4 +1,4 @@
-"""The asyncio transport: ``websockets.asyncio.client`` around :class:`ConnectionCore`."""
+"""The asyncio transport: ``websockets.asyncio.client`` carrying out :class:`ConnectionCore`'s plans."""
 
 from __future__ import annotations
 
@@ -11,10 +11,26 @@ from typing import Any, Generic, TypeVar
 from pydantic import ValidationError
 
 from . import _websockets
-from .connection_base import ConnectionBase
-from .core import ConnectionCore, close_info, logger
-from .errors import ConnectionClosed, ConnectionClosedOK, WebSocketConnectError
-from .parsing import HandlerError, InvalidMessage
+from ._connection_base import ConnectionBase
+from ._core import (
+    Action,
+    Answer,
+    Ask,
+    Closed,
+    ConnectionCore,
+    Open,
+    OpenFailed,
+    Plan,
+    Send,
+    Tell,
+    Wait,
+    close_info,
+    logger,
+)
+from ._parsing import HandlerError, InvalidMessage
+from .errors import ConnectionEnded, ConnectionEndedOK, WebSocketConnectError
+
+__all__ = ["AsyncConnection", "AsyncConnectionManager"]
 
 ClientT = TypeVar("ClientT")
 ServerT = TypeVar("ServerT")
@@ -27,14 +43,13 @@ async def _maybe_await(value: Any) -> Any:
     return value
 
 
-async def open_socket(core: ConnectionCore[Any]) -> Any:
-    """One handshake with the core's current URL and headers."""
+async def open_socket(open_: Open) -> Any:
+    """One handshake."""
     client = _websockets.asyncio_client()
-    url = core.url()
     try:
-        return await client.connect(url, **core.connect_kwargs())
+        return await client.connect(open_.url, **open_.options)
     except (OSError, asyncio.TimeoutError, _websockets.exceptions().InvalidHandshake) as exc:
-        raise WebSocketConnectError(url, exc) from exc
+        raise WebSocketConnectError(open_.url, exc) from exc
 
 
 class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
@@ -42,41 +57,30 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
 
     def __init__(self, core: ConnectionCore[ServerT], socket: Any) -> None:
         super().__init__(core, socket)
-        self._lock = asyncio.Lock()
-        self._last_close: ConnectionClosed = ConnectionClosedOK(None)
+        self._recovering = asyncio.Lock()
 
     # --- sending -------------------------------------------------------------
 
-    async def send(self, message: ClientT) -> None:
-        """Send a client event: a model (aliases, JSON mode, no unset fields) or a dict."""
-        await self.send_raw(self._core.encode(message))
+    async def send(self, message: ClientT, *, replay_on_reconnect: bool = False) -> None:
+        """Send a client event: a model (aliases, JSON mode, no unset fields) or a dict.
 
-    async def send_raw(self, data: str | bytes) -> None:
+        ``replay_on_reconnect``: send it again, first and in order with the others so
+        sent, on every new connection after a reconnect (subscriptions, session setup).
+        """
+        await self.send_raw(self._core.encode(message), replay_on_reconnect=replay_on_reconnect)
+
+    async def send_raw(self, data: str | bytes, *, replay_on_reconnect: bool = False) -> None:
         """Send a frame as it is: ``str`` as a text frame, ``bytes`` as a binary frame."""
-        core = self._core
-        if core.gave_up is not None:
-            raise core.gave_up
-        if core.reconnecting:
-            core.queue.push(data)
+        if self._core.outgoing(data, replay=replay_on_reconnect) == "held":
             return
         ws = self._ws
         try:
             await ws.send(data)
         except self._closed_exc as exc:
-            code, reason = close_info(exc)
-            if not core.should_reconnect(code):
-                raise core.closed(code, reason) from None
-            core.queue.push(data)
-            await self._recover(ws, code, reason)
+            # a replayed frame goes out with the replay; any other is queued
+            await self._lost(ws, exc, None if replay_on_reconnect else data)
 
     # --- receiving -----------------------------------------------------------
-
-    async def _closed(self, ws: Any, exc: BaseException) -> None:
-        """``ws`` closed: reconnect and return, or raise the close as this runtime's error."""
-        code, reason = close_info(exc)
-        if not self._core.should_reconnect(code):
-            raise self._core.closed(code, reason) from None
-        await self._recover(ws, code, reason)
 
     async def recv_frame(self) -> str | bytes:
         """The next frame as it came (text as ``str``, binary as ``bytes``), reconnecting as configured."""
@@ -85,7 +89,7 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
             try:
                 return await ws.recv()  # type: ignore[no-any-return]
             except self._closed_exc as exc:
-                await self._closed(ws, exc)
+                await self._lost(ws, exc)
 
     async def recv_bytes(self) -> bytes:
         """The next frame's payload as bytes, unparsed."""
@@ -95,7 +99,7 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
     async def recv(self) -> ServerT:
         """The next server event. Invalid frames go to ``on("error")``, binary ones to ``on("raw_data")``.
 
-        Raises :class:`ConnectionClosedOK` after a normal close.
+        Raises :class:`ConnectionEndedOK` after a normal close.
         """
         try:
             return await self.__anext__()
@@ -107,7 +111,8 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
         return self
 
     async def __anext__(self) -> ServerT:
-        # The hot path: one coroutine per event around websockets' own recv().
+        # The receive loop, and the hot path: one coroutine per event around websockets'
+        # own recv(); every other way of receiving events goes through it.
         validate = self._validate
         while True:
             ws = self._ws
@@ -115,8 +120,8 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
                 frame = await ws.recv()
             except self._closed_exc as exc:
                 try:
-                    await self._closed(ws, exc)
-                except ConnectionClosedOK as ok:
+                    await self._lost(ws, exc)
+                except ConnectionEndedOK as ok:
                     self._last_close = ok
                     raise StopAsyncIteration from None
                 continue
@@ -170,56 +175,47 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
         for handler in handlers:
             await _maybe_await(handler(frame))
 
-    # --- reconnecting --------------------------------------------------------
+    # --- carrying out the core's plans -----------------------------------------
 
-    async def _recover(self, failed: Any, code: int, reason: str) -> None:
-        """Re-establish the connection after ``failed`` closed; raise when that is not possible."""
-        core = self._core
-        async with self._lock:
-            if self._ws is not failed:  # another task already reconnected
-                await self._flush(self._ws)
-                return
-            if core.gave_up is not None:
-                raise core.gave_up
-            core.reconnecting = True
-            try:
-                await self._reconnect(code, reason)
-            finally:
-                core.reconnecting = False
+    async def _lost(
+        self, failed: Any, exc: BaseException, unsent: str | bytes | None = None
+    ) -> None:
+        """The socket ``failed`` closed: recover as the core plans, or raise its error."""
+        code, reason = close_info(exc)
+        async with self._recovering:  # one recovery at a time; later ones find it done
+            plan = self._core.recover(code, reason, replaced=self._ws is not failed, unsent=unsent)
+            await self._carry_out(plan)
 
-    async def _reconnect(self, code: int, reason: str) -> None:
-        core = self._core
-        handler = core.options.on_reconnecting
-        attempt = 0
-        while True:
-            attempt += 1
-            event = core.attempt(attempt, code, reason)
-            if event is None:
-                raise core.give_up(code, reason, attempt - 1, aborted=False)
-            if core.apply(await _maybe_await(handler(event))):
-                raise core.give_up(code, reason, attempt - 1, aborted=True)
-            await asyncio.sleep(event.delay)
+    async def _carry_out(self, plan: Plan) -> None:
+        answer: Answer = None
+        try:
+            while True:
+                try:
+                    action = plan.send(answer)
+                except StopIteration:
+                    return
+                answer = await self._do(action)
+        finally:
+            plan.close()
+
+    async def _do(self, action: Action) -> Answer:
+        if isinstance(action, Send):
             try:
-                ws = await open_socket(core)
-            except WebSocketConnectError as exc:
-                code, reason = 1006, str(exc.cause)
-                continue
-            self._ws = ws
-            try:
-                await self._flush(ws)
+                await self._ws.send(action.frame)
             except self._closed_exc as exc:
-                code, reason = close_info(exc)
-                if not core.options.policy.should_reconnect(code):
-                    raise core.give_up(code, reason, attempt, aborted=False) from None
-                continue
-            return
-
-    async def _flush(self, ws: Any) -> None:
-        """Send the queued frames in order; each leaves the queue once sent."""
-        queue = self._core.queue
-        while queue:
-            await ws.send(queue.peek())
-            queue.pop()
+                return Closed(*close_info(exc))
+        elif isinstance(action, Wait):
+            await asyncio.sleep(action.seconds)
+        elif isinstance(action, Open):
+            try:
+                self._ws = await open_socket(action)
+            except WebSocketConnectError as exc:
+                return OpenFailed(exc.cause)
+        elif isinstance(action, Ask):
+            return await _maybe_await(self._core.options.on_reconnecting(action.event))  # type: ignore[no-any-return]
+        elif isinstance(action, Tell) and self._core.options.on_reconnected is not None:
+            await _maybe_await(self._core.options.on_reconnected(action.event))
+        return None
 
     # --- closing -------------------------------------------------------------
 
@@ -252,7 +248,7 @@ class AsyncConnectionManager(Generic[C]):
 
     async def enter(self) -> C:
         """Connect; the caller must ``await connection.close()``."""
-        socket = await open_socket(self._core)
+        socket = await open_socket(self._core.open())
         self._connection = self._factory(self._core, socket)
         return self._connection
 
@@ -268,5 +264,5 @@ class AsyncConnectionManager(Generic[C]):
         if self._connection is not None:
             try:
                 await self._connection.close()
-            except ConnectionClosed:
+            except ConnectionEnded:
                 pass

@@ -7,12 +7,14 @@ from typing import Any
 
 from typing_extensions import Unpack
 
-from .core import ConnectionCore, ConnectionSettings, WebSocketOptions
+from ._core import ConnectionCore, ConnectionSettings, WebSocketOptions
+from ._parsing import ChannelSpec
+from ._send_queue import DEFAULT_MAX_QUEUE_SIZE
+from ._url import merge_headers, websocket_base
 from .options import AsyncConnectOptions
-from .parsing import ChannelSpec
 from .reconnect import ReconnectPolicy
-from .send_queue import DEFAULT_MAX_QUEUE_SIZE
-from .url import merge_headers, websocket_base
+
+__all__ = ["ClientBase"]
 
 _POLICY = ("max_retries", "initial_delay", "max_delay")
 
@@ -58,6 +60,7 @@ class ClientBase:
                 extra_headers=dict(options.get("extra_headers") or {}),
                 websocket_options=websocket_options,
                 on_reconnecting=options.get("on_reconnecting"),
+                on_reconnected=options.get("on_reconnected"),
                 policy=ReconnectPolicy(
                     **{k: options[k] for k in _POLICY if k in options}  # type: ignore[literal-required]
                 ),

@@ -4,6 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+__all__ = [
+    "ConnectionEnded",
+    "ConnectionEndedOK",
+    "ConnectionLost",
+    "MissingDependencyError",
+    "ReconnectGaveUpError",
+    "SendQueueFullError",
+    "SockgenError",
+    "WebSocketConnectError",
+]
+
 
 class SockgenError(Exception):
     """Base class of the runtime's errors."""
@@ -22,8 +33,11 @@ class WebSocketConnectError(SockgenError):
         self.cause = cause
 
 
-class ConnectionClosed(SockgenError):
-    """The connection is closed; ``code`` and ``reason`` come from the close frame."""
+class ConnectionEnded(SockgenError):
+    """The connection is closed; ``code`` and ``reason`` come from the close frame.
+
+    (Not ``websockets``' ``ConnectionClosed``: this one spans reconnections, and is
+    raised only once the logical connection is over.)"""
 
     def __init__(self, code: int | None, reason: str = "") -> None:
         shown = "no close frame" if code is None else f"code {code}"
@@ -32,11 +46,11 @@ class ConnectionClosed(SockgenError):
         self.reason = reason
 
 
-class ConnectionClosedOK(ConnectionClosed):
-    """A normal close (1000 or 1001, or one this client asked for). Iteration just ends."""
+class ConnectionEndedOK(ConnectionEnded):
+    """A normal close (1000, 1001 or 1005, or one this client asked for). Iteration just ends."""
 
 
-class ConnectionClosedError(ConnectionClosed):
+class ConnectionLost(ConnectionEnded):
     """An abnormal close that was not (or could not be) recovered by reconnecting."""
 
 
@@ -53,7 +67,7 @@ class SendQueueFullError(SockgenError):
         self.limit = limit
 
 
-class ReconnectGaveUpError(ConnectionClosedError):
+class ReconnectGaveUpError(ConnectionLost):
     """Reconnection stopped (attempts exhausted or aborted by ``on_reconnecting``).
 
     ``unsent`` holds, in order, every message that was queued and never sent.

@@ -10,15 +10,16 @@ import logging
 from collections.abc import Mapping
 from typing import Any, ClassVar, Generic, TypeVar
 
-from pydantic import ValidationError
 from typing_extensions import Unpack
 
-from .async_connection import AsyncConnection, open_socket
+from ._core import ConnectionCore
+from ._parsing import ChannelSpec, ErrorEvent, InvalidMessage
+from .async_connection import AsyncConnection, AsyncConnectionManager
 from .client import ClientBase
-from .core import ConnectionCore
-from .errors import ConnectionClosedOK, SockgenError, WebSocketConnectError
+from .errors import SockgenError, WebSocketConnectError
 from .options import AsyncConnectOptions
-from .parsing import ChannelSpec, InvalidMessage
+
+__all__ = ["AsyncHandlerClient", "NotConnectedError"]
 
 logger = logging.getLogger("sockgen_runtime")
 
@@ -77,48 +78,44 @@ class AsyncHandlerClient(Generic[OutgoingT, IncomingT]):
         try:
             core = self._new_core()
             try:
-                socket = await open_socket(core)
+                self.connection = await AsyncConnectionManager(AsyncConnection, core).enter()
             except WebSocketConnectError as exc:
                 await self.handle_websocket_connection_error(exc)
                 return
-            self.connection = AsyncConnection(core, socket)
             try:
                 await self.send_init_message()
-                await self._loop(self.connection, core)
+                await self._loop(self.connection)
             finally:
                 await self.connection.close()
         finally:
             await self.after_handle()
 
-    async def _loop(
-        self, connection: AsyncConnection[OutgoingT, IncomingT], core: ConnectionCore[IncomingT]
-    ) -> None:
-        validate = core.channel.validate
-        while True:
-            ws = connection._ws
-            try:
-                frame = await ws.recv()
-            except connection._closed_exc as exc:
+    async def _loop(self, connection: AsyncConnection[OutgoingT, IncomingT]) -> None:
+        """Each event to :meth:`handle_message`, through the connection's public API: its
+        iteration (which reconnects as configured) and its ``error``/``raw_data`` hooks."""
+        connection.on("error", self._invalid)
+        connection.on("raw_data", self._raw)
+        try:
+            async for message in connection:
                 try:
-                    await connection._closed(ws, exc)
-                except ConnectionClosedOK:
-                    return
-                except SockgenError as error:
-                    await self.handle_websocket_connection_error(error)
-                    return
-                continue
-            try:
-                if type(frame) is not str:  # noqa: E721 - exact type check, on the hot path
-                    await self.handle_raw_data(frame)
-                    continue
-                try:
-                    message = validate(frame, by_name=False)
-                except ValidationError as err:
-                    await self.handle_invalid_message(core.invalid(frame, err))
-                    continue
-                await self.handle_message(message)
-            except Exception as exc:
-                await self.handle_error(exc)
+                    await self.handle_message(message)
+                except Exception as exc:
+                    await self.handle_error(exc)
+        except SockgenError as error:  # an abnormal close, or reconnection gave up
+            await self.handle_websocket_connection_error(error)
+
+    async def _invalid(self, error: ErrorEvent) -> None:
+        try:
+            if isinstance(error, InvalidMessage):
+                await self.handle_invalid_message(error)
+        except Exception as exc:
+            await self.handle_error(exc)
+
+    async def _raw(self, frame: bytes) -> None:
+        try:
+            await self.handle_raw_data(frame)
+        except Exception as exc:
+            await self.handle_error(exc)
 
     # --- sending and closing ---------------------------------------------------
 

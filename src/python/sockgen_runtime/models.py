@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
-from pydantic._internal._model_construction import ModelMetaclass
+
+__all__ = ["NOT_GIVEN", "NotGiven", "SockgenModel", "given", "to_wire_json"]
 
 
 def _single_literal(annotation: Any) -> bool:
@@ -15,12 +16,12 @@ def _single_literal(annotation: Any) -> bool:
 
 
 if TYPE_CHECKING:
-    # Type checkers see pydantic's own metaclass, so its dataclass_transform
-    # (typed constructors) still applies to every generated model.
-    _SockgenMeta = ModelMetaclass
+    # Type checkers see pydantic's BaseModel and its metaclass, so their
+    # dataclass_transform (typed constructors) applies to every generated model.
+    _TagsSet = BaseModel
 else:
 
-    class _SockgenMeta(ModelMetaclass):
+    class _SockgenMeta(type(BaseModel)):  # pydantic's metaclass, not imported from _internal
         """Marks tag fields as set when a model is *constructed*.
 
         This is in the metaclass's ``__call__`` rather than ``__init__`` because
@@ -36,8 +37,13 @@ else:
                 obj.__pydantic_fields_set__.update(always)
             return obj
 
+    class _TagsSet(BaseModel, metaclass=_SockgenMeta):
+        """The base that brings the metaclass (it has no fields of its own)."""
 
-class SockgenModel(BaseModel, metaclass=_SockgenMeta):
+        __sockgen_always_set__ = frozenset()
+
+
+class SockgenModel(_TagsSet):
     """A pydantic model that serialises the way the wire format wants.
 
     - Unknown fields are kept (``extra="allow"``), so newer servers lose nothing.

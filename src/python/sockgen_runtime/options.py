@@ -13,8 +13,15 @@ from collections.abc import Mapping
 
 from typing_extensions import TypedDict
 
-from .core import WebSocketOptions
-from .reconnect import AsyncReconnectHandler, ReconnectHandler
+from ._core import WebSocketOptions
+from .reconnect import (
+    AsyncReconnectedHandler,
+    AsyncReconnectHandler,
+    ReconnectedHandler,
+    ReconnectHandler,
+)
+
+__all__ = ["AsyncConnectOptions", "ConnectOptions", "WebSocketOptions"]
 
 
 class _Options(TypedDict, total=False):
@@ -39,6 +46,8 @@ class ConnectOptions(_Options, total=False):
 
     on_reconnecting: ReconnectHandler
     """Called before each reconnection attempt; may return overrides or ``{"abort": True}``."""
+    on_reconnected: ReconnectedHandler
+    """Called after each successful reconnection, once replayed and queued frames went out."""
 
 
 class AsyncConnectOptions(_Options, total=False):
@@ -46,3 +55,6 @@ class AsyncConnectOptions(_Options, total=False):
 
     on_reconnecting: AsyncReconnectHandler
     """Called (and awaited) before each attempt; may return overrides or ``{"abort": True}``."""
+    on_reconnected: AsyncReconnectedHandler
+    """Called (and awaited) after each successful reconnection, once replayed and queued
+    frames went out."""

@@ -1,4 +1,4 @@
-"""Reconnection policy: which closes are retried, backoff with jitter, the hook's event."""
+"""Reconnection policy: which closes are retried, backoff with jitter, the hooks' events."""
 
 from __future__ import annotations
 
@@ -6,6 +6,18 @@ import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Optional, TypedDict, Union
+
+__all__ = [
+    "RECONNECT_CLOSE_CODES",
+    "AsyncReconnectHandler",
+    "AsyncReconnectedHandler",
+    "ReconnectHandler",
+    "ReconnectOverrides",
+    "ReconnectPolicy",
+    "ReconnectedEvent",
+    "ReconnectedHandler",
+    "ReconnectingEvent",
+]
 
 #: Close codes after which a connection is re-established (when reconnection is on):
 #: going away, no status, abnormal closure, internal error, service restart,
@@ -27,6 +39,19 @@ class ReconnectingEvent:
     """Seconds the client waits before this attempt."""
 
 
+@dataclass(frozen=True)
+class ReconnectedEvent:
+    """What ``on_reconnected`` is told once a reconnection succeeded."""
+
+    attempts: int
+    """The attempts it took (1 when the first one worked)."""
+    close_code: int | None
+    """The close code that ended the previous connection."""
+    close_reason: str
+    replayed: int
+    """How many frames sent with ``replay_on_reconnect`` were sent again, first."""
+
+
 class ReconnectOverrides(TypedDict, total=False):
     """What ``on_reconnecting`` may return."""
 
@@ -43,6 +68,8 @@ AsyncReconnectHandler = Callable[
     [ReconnectingEvent],
     Union[Optional[ReconnectOverrides], Awaitable[Optional[ReconnectOverrides]]],
 ]
+ReconnectedHandler = Callable[[ReconnectedEvent], None]
+AsyncReconnectedHandler = Callable[[ReconnectedEvent], Optional[Awaitable[None]]]
 
 
 DEFAULT_MAX_RETRIES = 5

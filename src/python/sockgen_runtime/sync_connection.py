@@ -1,7 +1,8 @@
-"""The blocking transport: ``websockets.sync.client`` around :class:`ConnectionCore`.
+"""The blocking transport: ``websockets.sync.client`` carrying out :class:`ConnectionCore`'s plans.
 
-The twin of ``async_connection``: same structure, same decisions (made by the
-core), blocking calls instead of awaits. Sends from other threads are safe.
+The twin of ``async_connection``: the same structure, blocking calls instead of
+awaits; every decision is the core's. Sends from other threads are safe: the
+core's state changes under a lock, which is never held while waiting on I/O.
 """
 
 from __future__ import annotations
@@ -15,24 +16,39 @@ from typing import Any, Generic, TypeVar
 from pydantic import ValidationError
 
 from . import _websockets
-from .connection_base import ConnectionBase
-from .core import ConnectionCore, close_info, logger
-from .errors import ConnectionClosed, ConnectionClosedOK, WebSocketConnectError
-from .parsing import HandlerError, InvalidMessage
+from ._connection_base import ConnectionBase
+from ._core import (
+    Action,
+    Answer,
+    Ask,
+    Closed,
+    ConnectionCore,
+    Open,
+    OpenFailed,
+    Plan,
+    Send,
+    Tell,
+    Wait,
+    close_info,
+    logger,
+)
+from ._parsing import HandlerError, InvalidMessage
+from .errors import ConnectionEnded, ConnectionEndedOK, WebSocketConnectError
+
+__all__ = ["Connection", "ConnectionManager"]
 
 ClientT = TypeVar("ClientT")
 ServerT = TypeVar("ServerT")
 C = TypeVar("C", bound="Connection[Any, Any]")
 
 
-def open_socket(core: ConnectionCore[Any]) -> Any:
-    """One handshake with the core's current URL and headers."""
+def open_socket(open_: Open) -> Any:
+    """One handshake."""
     client = _websockets.sync_client()
-    url = core.url()
     try:
-        ws = client.connect(url, **core.connect_kwargs())
+        ws = client.connect(open_.url, **open_.options)
     except (OSError, TimeoutError, _websockets.exceptions().InvalidHandshake) as exc:
-        raise WebSocketConnectError(url, exc) from exc
+        raise WebSocketConnectError(open_.url, exc) from exc
     # Entered as a context manager (websockets 17.1 warns otherwise); the connection
     # closes it, as ``__exit__`` would.
     return ws.__enter__()
@@ -43,42 +59,34 @@ class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
 
     def __init__(self, core: ConnectionCore[ServerT], socket: Any) -> None:
         super().__init__(core, socket)
-        self._lock = threading.RLock()
+        self._state = threading.Lock()
+        """Held while the core decides (never during I/O), so other threads' sends see it whole."""
+        self._recovering = threading.Lock()
+        """Held for a whole recovery; a thread that finds it held waits, then finds it done."""
 
     # --- sending -------------------------------------------------------------
 
-    def send(self, message: ClientT) -> None:
-        """Send a client event: a model (aliases, JSON mode, no unset fields) or a dict."""
-        self.send_raw(self._core.encode(message))
+    def send(self, message: ClientT, *, replay_on_reconnect: bool = False) -> None:
+        """Send a client event: a model (aliases, JSON mode, no unset fields) or a dict.
 
-    def send_raw(self, data: str | bytes) -> None:
+        ``replay_on_reconnect``: send it again, first and in order with the others so
+        sent, on every new connection after a reconnect (subscriptions, session setup).
+        """
+        self.send_raw(self._core.encode(message), replay_on_reconnect=replay_on_reconnect)
+
+    def send_raw(self, data: str | bytes, *, replay_on_reconnect: bool = False) -> None:
         """Send a frame as it is: ``str`` as a text frame, ``bytes`` as a binary frame."""
-        core = self._core
-        with self._lock:
-            if core.gave_up is not None:
-                raise core.gave_up
-            if core.reconnecting:
-                core.queue.push(data)
+        with self._state:
+            if self._core.outgoing(data, replay=replay_on_reconnect) == "held":
                 return
             ws = self._ws
         try:
             ws.send(data)
         except self._closed_exc as exc:
-            code, reason = close_info(exc)
-            if not core.should_reconnect(code):
-                raise core.closed(code, reason) from None
-            with self._lock:
-                core.queue.push(data)
-            self._recover(ws, code, reason)
+            # a replayed frame goes out with the replay; any other is queued
+            self._lost(ws, exc, None if replay_on_reconnect else data)
 
     # --- receiving -----------------------------------------------------------
-
-    def _closed(self, ws: Any, exc: BaseException) -> None:
-        """``ws`` closed: reconnect and return, or raise the close as this runtime's error."""
-        code, reason = close_info(exc)
-        if not self._core.should_reconnect(code):
-            raise self._core.closed(code, reason) from None
-        self._recover(ws, code, reason)
 
     def recv_frame(self, timeout: float | None = None) -> str | bytes:
         """The next frame as it came (text as ``str``, binary as ``bytes``), reconnecting as configured."""
@@ -87,7 +95,7 @@ class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
             try:
                 return ws.recv(timeout)  # type: ignore[no-any-return]
             except self._closed_exc as exc:
-                self._closed(ws, exc)
+                self._lost(ws, exc)
 
     def recv_bytes(self, timeout: float | None = None) -> bytes:
         """The next frame's payload as bytes, unparsed."""
@@ -97,35 +105,37 @@ class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
     def recv(self, timeout: float | None = None) -> ServerT:
         """The next server event. Invalid frames go to ``on("error")``, binary ones to ``on("raw_data")``.
 
-        Raises :class:`ConnectionClosedOK` after a normal close.
+        Raises :class:`ConnectionEndedOK` after a normal close, and ``TimeoutError`` when
+        ``timeout`` seconds pass without a frame.
         """
-        parse = self._parse
-        while True:
-            frame = self.recv_frame(timeout)
-            if isinstance(frame, str):
-                try:
-                    return parse(frame)
-                except ValidationError as err:
-                    self._emit_error(self._core.invalid(frame, err))
-            else:
-                self._emit_raw(frame)
+        event = self._next(timeout)
+        if event is _ENDED:
+            raise self._last_close
+        return event  # type: ignore[return-value]
 
     def __iter__(self) -> Iterator[ServerT]:
         """Events until the connection closes normally; an abnormal close raises."""
         return self
 
     def __next__(self) -> ServerT:
-        # The hot path: websockets' own recv() and the validator, nothing between.
+        event = self._next(None)
+        if event is _ENDED:
+            raise StopIteration
+        return event  # type: ignore[return-value]
+
+    def _next(self, timeout: float | None) -> ServerT | object:
+        # The receive loop, and the hot path: websockets' own recv() and the validator.
         validate = self._validate
         while True:
             ws = self._ws
             try:
-                frame = ws.recv()
+                frame = ws.recv(timeout)
             except self._closed_exc as exc:
                 try:
-                    self._closed(ws, exc)
-                except ConnectionClosedOK:
-                    raise StopIteration from None
+                    self._lost(ws, exc)
+                except ConnectionEndedOK as ok:
+                    self._last_close = ok
+                    return _ENDED
                 continue
             if type(frame) is str:  # noqa: E721 - exact type check, on the hot path
                 try:
@@ -170,61 +180,50 @@ class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
         for handler in handlers:
             handler(frame)
 
-    # --- reconnecting --------------------------------------------------------
+    # --- carrying out the core's plans -----------------------------------------
 
-    def _recover(self, failed: Any, code: int, reason: str) -> None:
-        """Re-establish the connection after ``failed`` closed; raise when that is not possible."""
-        core = self._core
-        with self._lock:
-            if self._ws is not failed:  # another thread already reconnected
-                self._flush(self._ws)
-                return
-            if core.gave_up is not None:
-                raise core.gave_up
-            core.reconnecting = True
+    def _lost(self, failed: Any, exc: BaseException, unsent: str | bytes | None = None) -> None:
+        """The socket ``failed`` closed: recover as the core plans, or raise its error."""
+        code, reason = close_info(exc)
+        with self._recovering:  # one recovery at a time; later ones find it done
+            with self._state:
+                plan = self._core.recover(
+                    code, reason, replaced=self._ws is not failed, unsent=unsent
+                )
+            self._carry_out(plan)
+
+    def _carry_out(self, plan: Plan) -> None:
+        answer: Answer = None
         try:
-            self._reconnect(code, reason)
+            while True:
+                with self._state:
+                    try:
+                        action = plan.send(answer)
+                    except StopIteration:
+                        return
+                answer = self._do(action)
         finally:
-            with self._lock:
-                core.reconnecting = False
+            with self._state:
+                plan.close()
 
-    def _reconnect(self, code: int, reason: str) -> None:
-        core = self._core
-        handler = core.options.on_reconnecting
-        attempt = 0
-        while True:
-            attempt += 1
-            event = core.attempt(attempt, code, reason)
-            if event is None:
-                with self._lock:
-                    raise core.give_up(code, reason, attempt - 1, aborted=False)
-            if core.apply(handler(event)):
-                with self._lock:
-                    raise core.give_up(code, reason, attempt - 1, aborted=True)
-            time.sleep(event.delay)
+    def _do(self, action: Action) -> Answer:
+        if isinstance(action, Send):
             try:
-                ws = open_socket(core)
-            except WebSocketConnectError as exc:
-                code, reason = 1006, str(exc.cause)
-                continue
-            try:
-                with self._lock:
-                    self._ws = ws
-                    self._flush(ws)
+                self._ws.send(action.frame)
             except self._closed_exc as exc:
-                code, reason = close_info(exc)
-                if not core.options.policy.should_reconnect(code):
-                    with self._lock:
-                        raise core.give_up(code, reason, attempt, aborted=False) from None
-                continue
-            return
-
-    def _flush(self, ws: Any) -> None:
-        """Send the queued frames in order; each leaves the queue once sent."""
-        queue = self._core.queue
-        while queue:
-            ws.send(queue.peek())
-            queue.pop()
+                return Closed(*close_info(exc))
+        elif isinstance(action, Wait):
+            time.sleep(action.seconds)
+        elif isinstance(action, Open):
+            try:
+                self._ws = open_socket(action)
+            except WebSocketConnectError as exc:
+                return OpenFailed(exc.cause)
+        elif isinstance(action, Ask):
+            return self._core.options.on_reconnecting(action.event)  # type: ignore[no-any-return]
+        elif isinstance(action, Tell) and self._core.options.on_reconnected is not None:
+            self._core.options.on_reconnected(action.event)
+        return None
 
     # --- closing -------------------------------------------------------------
 
@@ -245,6 +244,10 @@ class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
         self.close()
 
 
+_ENDED = object()
+"""What the receive loop returns when the connection closed normally."""
+
+
 class ConnectionManager(Generic[C]):
     """What ``connect()`` returns: ``with`` it to get an open connection."""
 
@@ -257,7 +260,7 @@ class ConnectionManager(Generic[C]):
 
     def enter(self) -> C:
         """Connect; the caller must ``connection.close()``."""
-        self._connection = self._factory(self._core, open_socket(self._core))
+        self._connection = self._factory(self._core, open_socket(self._core.open()))
         return self._connection
 
     def __enter__(self) -> C:
@@ -272,5 +275,5 @@ class ConnectionManager(Generic[C]):
         if self._connection is not None:
             try:
                 self._connection.close()
-            except ConnectionClosed:
+            except ConnectionEnded:
                 pass

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any, Generic, TypeVar
 
 from . import _websockets
-from .core import ConnectionCore
-from .dispatch import HandlerMethods
+from ._core import ConnectionCore
+from ._dispatch import HandlerMethods
+from .errors import ConnectionEnded, ConnectionEndedOK
 
 ServerT = TypeVar("ServerT")
 
@@ -21,11 +22,22 @@ class ConnectionBase(HandlerMethods, Generic[ServerT]):
         self._closed_exc: Any = _websockets.exceptions().ConnectionClosed
         self._parse = core.parse
         self._validate = core.channel.validate
+        self._last_close: ConnectionEnded = ConnectionEndedOK(None)
+        """How the connection ended, once it did normally (what ``recv()`` raises then)."""
 
     @property
     def url(self) -> str:
         """The URL of the current handshake (it changes when reconnecting applies overrides)."""
         return self._core.url()
+
+    @property
+    def replayed(self) -> tuple[str | bytes, ...]:
+        """The frames sent with ``replay_on_reconnect``, in order: what a new socket gets first."""
+        return tuple(self._core.replay)
+
+    def clear_replay(self) -> None:
+        """Stop replaying what was sent with ``replay_on_reconnect`` (after unsubscribing, say)."""
+        self._core.replay.clear()
 
     @property
     def socket(self) -> Any:

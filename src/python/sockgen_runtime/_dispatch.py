@@ -7,8 +7,8 @@ from typing import Any, TypeVar, overload
 
 Handler = Callable[..., Any]
 
-#: Names that are not events: ``error`` gets an :class:`~sockgen_runtime.parsing.InvalidMessage`
-#: or :class:`~sockgen_runtime.parsing.HandlerError`; ``raw_data`` gets each binary frame.
+#: Names that are not events: ``error`` gets an :class:`~sockgen_runtime._parsing.InvalidMessage`
+#: or :class:`~sockgen_runtime._parsing.HandlerError`; ``raw_data`` gets each binary frame.
 SPECIAL_EVENTS = frozenset({"error", "raw_data"})
 
 

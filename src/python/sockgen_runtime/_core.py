@@ -1,0 +1,355 @@
+"""The sans-I/O core of a connection: every decision, made once, for both transports.
+
+The transports (``sync_connection``, ``async_connection``) are thin shells, in
+the way of ``websockets``' own ``Protocol``: they do the socket calls and the
+waiting, and the core says what to do. A socket that closed goes to
+:meth:`ConnectionCore.recover`, which raises the close as this runtime's error
+or returns a :data:`Plan`: a generator of actions (:class:`Ask` the reconnect
+hook, :class:`Wait`, :class:`Open` a socket, :class:`Send` a frame,
+:class:`Tell` the reconnected hook) that the shell carries out one by one,
+sending back each result (:class:`OpenFailed`, :class:`Closed`, the hook's
+return value, or None). The loop of attempts, backoff, handshakes, replay,
+flush and giving up is written here only, and tested with no socket and no
+sleep (``tests/runtime/test_core.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypedDict, TypeVar, Union
+
+from pydantic import BaseModel, ValidationError
+
+from ._dispatch import HandlerRegistry
+from ._parsing import ChannelSpec, InvalidMessage, classify
+from ._send_queue import DEFAULT_MAX_QUEUE_SIZE, SendQueue
+from ._url import build_url, merge_headers
+from .errors import ConnectionEnded, ConnectionEndedOK, ConnectionLost, ReconnectGaveUpError
+from .models import to_wire_json
+from .reconnect import ReconnectedEvent, ReconnectingEvent, ReconnectOverrides, ReconnectPolicy
+
+logger = logging.getLogger("sockgen_runtime")
+
+ServerT = TypeVar("ServerT")
+
+#: Close codes that end iteration quietly when reconnection is off or does not apply.
+NORMAL_CLOSE_CODES = frozenset({1000, 1001, 1005})
+
+
+class WebSocketOptions(TypedDict, total=False):
+    """Options passed through to ``websockets``' ``connect``."""
+
+    subprotocols: list[str]
+    max_size: int | None
+    """Largest incoming message in bytes (default here: 16 MiB); None for no limit."""
+    max_queue: int | None
+    compression: str | None
+    open_timeout: float | None
+    ping_interval: float | None
+    ping_timeout: float | None
+    close_timeout: float | None
+    user_agent_header: str | None
+    origin: str
+    proxy: str | bool | None
+
+
+DEFAULT_WEBSOCKET_OPTIONS: WebSocketOptions = {"max_size": 16 * 1024 * 1024}
+
+
+@dataclass
+class ConnectionSettings:
+    """Everything one ``connect()`` call was given."""
+
+    base_url: str
+    path: str = "/"
+    protocol: str = "ws"
+    path_params: Mapping[str, object] = field(default_factory=dict)
+    query: Mapping[str, object] = field(default_factory=dict)
+    extra_query: Mapping[str, object] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)
+    extra_headers: Mapping[str, str] = field(default_factory=dict)
+    websocket_options: WebSocketOptions = field(default_factory=lambda: WebSocketOptions())
+    on_reconnecting: Any = None
+    """``ReconnectHandler`` (sync) or ``AsyncReconnectHandler``; reconnection is on only when set."""
+    on_reconnected: Any = None
+    """Called (sync: a function; asyncio: a function or coroutine function) after each
+    successful reconnection, once the replayed and queued frames went out."""
+    policy: ReconnectPolicy = field(default_factory=ReconnectPolicy)
+    max_queue_size: int = DEFAULT_MAX_QUEUE_SIZE
+
+
+def close_info(exc: BaseException) -> tuple[int, str]:
+    """(code, reason) of a ``websockets`` ConnectionClosed.
+
+    The server's close frame when one came; else the one this client sent when it
+    started the close itself (1009 for a frame over ``max_size``, 1011 for a ping
+    timeout); else 1006, an abnormal closure.
+    """
+    frame = getattr(exc, "rcvd", None) or getattr(exc, "sent", None)
+    if frame is None:
+        return 1006, ""
+    return int(frame.code), str(frame.reason)
+
+
+# --- what the core asks a transport to do, and what the transport answers -------------
+
+
+@dataclass(frozen=True)
+class Ask:
+    """Call ``on_reconnecting`` with ``event``; answer with what it returned."""
+
+    event: ReconnectingEvent
+
+
+@dataclass(frozen=True)
+class Wait:
+    """Sleep ``seconds``; answer None."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Open:
+    """Open a socket to ``url`` (``websockets``' keyword arguments ``options``) and use it
+    from now on; answer None, or :class:`OpenFailed`."""
+
+    url: str
+    options: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Send:
+    """Send ``frame`` on the current socket; answer None, or :class:`Closed`."""
+
+    frame: str | bytes
+
+
+@dataclass(frozen=True)
+class Tell:
+    """Call ``on_reconnected`` (when there is one) with ``event``; answer None."""
+
+    event: ReconnectedEvent
+
+
+@dataclass(frozen=True)
+class OpenFailed:
+    """The handshake failed."""
+
+    cause: BaseException
+
+
+@dataclass(frozen=True)
+class Closed:
+    """The socket closed while sending."""
+
+    code: int
+    reason: str
+
+
+Action = Union[Ask, Wait, Open, Send, Tell]
+Answer = Union[OpenFailed, Closed, ReconnectOverrides, None]
+Plan = Generator[Action, Answer, None]
+"""Actions for a transport to carry out in order, each answered."""
+
+
+class ConnectionCore(Generic[ServerT]):
+    """Sans-I/O state of one logical connection (which may span several sockets)."""
+
+    def __init__(self, channel: ChannelSpec[ServerT], options: ConnectionSettings) -> None:
+        self.channel = channel
+        self.options = options
+        self.parse = channel.parse
+        self.names = channel.event_names
+        self.handlers = HandlerRegistry(channel.known_names)
+        self.queue = SendQueue(options.max_queue_size)
+        self.replay: list[str | bytes] = []
+        """Frames sent with ``replay_on_reconnect``: re-sent first on every new socket."""
+        self.extra_query: dict[str, object] = dict(options.extra_query)
+        self.extra_headers: dict[str, str] = dict(options.extra_headers)
+        self.closing = False
+        self.gave_up: ReconnectGaveUpError | None = None
+        self.reconnecting = False
+
+    # --- handshake ---------------------------------------------------------
+
+    def url(self) -> str:
+        o = self.options
+        return build_url(
+            o.base_url,
+            o.path,
+            protocol=o.protocol,
+            path_params=o.path_params,
+            query=o.query,
+            extra_query=self.extra_query,
+        )
+
+    def headers(self) -> dict[str, str]:
+        return merge_headers(self.options.headers, self.extra_headers)
+
+    def connect_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = dict(DEFAULT_WEBSOCKET_OPTIONS)
+        kwargs.update(self.options.websocket_options)
+        kwargs["additional_headers"] = self.headers()
+        return kwargs
+
+    def open(self) -> Open:
+        """The handshake to make now (its URL and headers include every override so far)."""
+        return Open(self.url(), self.connect_kwargs())
+
+    # --- sending -----------------------------------------------------------
+
+    def encode(self, message: object) -> str:
+        """A client message as a text frame (``client_raw_text`` channels send strings as they are)."""
+        if isinstance(message, str) and self.channel.client_raw_text:
+            return message
+        return encode_json(message)
+
+    def outgoing(self, frame: str | bytes, *, replay: bool) -> Literal["send", "held"]:
+        """A frame the user sends: ``send`` it now, or it is ``held`` (queued, or left to the
+        replay) because a reconnection is under way. Raises once reconnection gave up."""
+        if self.gave_up is not None:
+            raise self.gave_up
+        if replay:
+            self.replay.append(frame)
+        if not self.reconnecting:
+            return "send"
+        if not replay:  # a replayed frame goes out with the replay
+            self.queue.push(frame)
+        return "held"
+
+    # --- receiving ---------------------------------------------------------
+
+    def invalid(self, frame: str, error: ValidationError) -> InvalidMessage:
+        return InvalidMessage(kind=classify(error), raw=frame, error=error)
+
+    # --- closing and reconnecting -----------------------------------------
+
+    @property
+    def reconnect_enabled(self) -> bool:
+        return self.options.on_reconnecting is not None
+
+    def close_error(self, code: int, reason: str) -> ConnectionEnded:
+        """The error for a close that is not (or no longer) recovered."""
+        if self.gave_up is not None:
+            return self.gave_up
+        if self.closing or code in NORMAL_CLOSE_CODES:
+            return ConnectionEndedOK(code, reason)
+        return ConnectionLost(code, reason)
+
+    def should_reconnect(self, code: int) -> bool:
+        return (
+            self.reconnect_enabled
+            and not self.closing
+            and self.gave_up is None
+            and self.options.policy.should_reconnect(code)
+        )
+
+    def recover(
+        self, code: int, reason: str, *, replaced: bool, unsent: str | bytes | None = None
+    ) -> Plan:
+        """A socket closed with ``code`` (while sending ``unsent``, if given): the plan that
+        brings the connection back, or the close raised as :class:`ConnectionEnded`.
+
+        ``replaced``: another caller already reconnected (the transport saw a newer socket
+        than the one that failed); then only what is still queued goes out.
+        """
+        if replaced:
+            if unsent is not None:
+                self.queue.push(unsent)
+            return self._send_queued()
+        if not self.should_reconnect(code):
+            raise self.close_error(code, reason)
+        if unsent is not None:
+            self.queue.push(unsent)
+        return self._reconnect(code, reason)
+
+    def _reconnect(self, code: int, reason: str) -> Plan:
+        """Attempts with backoff until a socket opens and takes the replay and the queue."""
+        self.reconnecting = True
+        try:
+            policy = self.options.policy
+            attempt = 0
+            while True:
+                attempt += 1
+                if attempt > policy.max_retries:
+                    raise self._give_up(code, reason, attempt - 1, aborted=False)
+                event = ReconnectingEvent(
+                    attempt=attempt,
+                    max_attempts=policy.max_retries,
+                    close_code=code,
+                    close_reason=reason,
+                    delay=policy.delay(attempt),
+                )
+                answer = yield Ask(event)
+                overrides = answer if isinstance(answer, dict) else None
+                if overrides and overrides.get("abort"):
+                    raise self._give_up(code, reason, attempt - 1, aborted=True)
+                self._override(overrides)
+                yield Wait(event.delay)
+                opened = yield self.open()
+                if isinstance(opened, OpenFailed):
+                    code, reason = 1006, str(opened.cause)
+                    continue
+                for frame in self.replay:
+                    closed = yield Send(frame)
+                    if isinstance(closed, Closed):
+                        break
+                else:
+                    closed = yield from self._flush()
+                if isinstance(closed, Closed):
+                    code, reason = closed.code, closed.reason
+                    if not policy.should_reconnect(code):
+                        raise self._give_up(code, reason, attempt, aborted=False)
+                    continue
+                self.reconnecting = False  # before Tell: the hook may send
+                yield Tell(ReconnectedEvent(attempt, code, reason, len(self.replay)))
+                return
+        finally:
+            self.reconnecting = False
+
+    def _send_queued(self) -> Plan:
+        """What is queued, on a socket another caller opened (a close meanwhile is found,
+        and recovered, by the next receive)."""
+        yield from self._flush()
+
+    def _flush(self) -> Generator[Action, Answer, Closed | None]:
+        """Send the queued frames in order; each leaves the queue once sent."""
+        queue = self.queue
+        while queue:
+            closed = yield Send(queue.peek())
+            if isinstance(closed, Closed):
+                return closed
+            queue.pop()
+        return None
+
+    def _override(self, overrides: ReconnectOverrides | None) -> None:
+        """Merge what ``on_reconnecting`` returned into later handshakes."""
+        if overrides:
+            self.extra_query.update(overrides.get("extra_query") or {})
+            self.extra_headers.update(overrides.get("extra_headers") or {})
+
+    def _give_up(
+        self, code: int, reason: str, attempts: int, *, aborted: bool
+    ) -> ReconnectGaveUpError:
+        self.gave_up = ReconnectGaveUpError(
+            code, reason, attempts=attempts, aborted=aborted, unsent=self.queue.drain()
+        )
+        return self.gave_up
+
+
+def encode_json(message: object) -> str:
+    """A model (aliases, JSON mode, no unset fields) or any JSON-able value, as JSON text."""
+    if isinstance(message, BaseModel):
+        return to_wire_json(message)
+    return json.dumps(message, separators=(",", ":"), ensure_ascii=False, default=_json_default)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    from pydantic_core import to_jsonable_python
+
+    return to_jsonable_python(value)
