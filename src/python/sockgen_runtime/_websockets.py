@@ -26,6 +26,11 @@ def asyncio_client() -> ModuleType:
     return _require("websockets.asyncio.client")
 
 
+def asyncio_server() -> ModuleType:
+    """``websockets.asyncio.server`` (for the fake servers of ``sockgen_runtime.testing``)."""
+    return _require("websockets.asyncio.server")
+
+
 def sync_client() -> ModuleType:
     """``websockets.sync.client``, or a :class:`MissingDependencyError` that says what to install."""
     return _require("websockets.sync.client")

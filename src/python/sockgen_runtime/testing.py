@@ -1,0 +1,565 @@
+"""Fake servers for the tests of code that uses a generated SDK.
+
+Each generated SDK has a ``testing`` module (``chat_sdk.testing``) with a typed fake
+of its server built on this engine: a real ``websockets`` server on 127.0.0.1 and a
+free port, so the code under test runs its real connection path. The fake runs its
+own event loop on its own thread, so the same fake serves asyncio and blocking
+clients; :class:`FakeServer` is its asyncio API and :class:`SyncFakeServer` its
+blocking twin (the same methods, without ``await``).
+
+What the client sends is checked against the spec: :meth:`Peer.expect` returns the
+next client event, typed, and fails the test (:class:`FakeError`, an
+``AssertionError``) when the client sent something else, a frame that is not JSON,
+JSON that is no client event of the channel, or nothing in time. In strict mode (the
+default) the fake also fails the test when it stops if any client frame was invalid,
+even one nobody expected.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import re
+import threading
+from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from types import TracebackType
+from typing import Any, Generic, TypeVar, overload
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from pydantic import TypeAdapter, ValidationError
+
+from . import _websockets
+from ._core import encode_json
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "FakeChannel",
+    "FakeChannelSpec",
+    "FakeError",
+    "FakeServer",
+    "Peer",
+    "SyncFakeChannel",
+    "SyncFakeServer",
+    "SyncPeer",
+]
+
+ClientE = TypeVar("ClientE")
+"""What the client sends on a channel: its client events."""
+ServerE = TypeVar("ServerE")
+"""What the fake sends on a channel: its server events."""
+T = TypeVar("T")
+
+DEFAULT_TIMEOUT = 5.0
+"""Seconds ``accept`` and ``expect`` wait before failing the test."""
+
+
+class FakeError(AssertionError):
+    """The client did not do what the test expected (pytest shows the message)."""
+
+
+@dataclass(frozen=True)
+class FakeChannelSpec:
+    """A channel as a generated ``testing`` module describes it."""
+
+    name: str
+    path: str
+    """The address template (``/rooms/{room_id}``) that routes connections to it."""
+    client_events: Any
+    """The channel's ``OutgoingMessage``: what its clients may send."""
+    server_events: Any
+    """The channel's ``IncomingMessage``: what its server sends."""
+    server_examples: tuple[str, ...] = ()
+    """The spec's examples of server events, as JSON text."""
+    client_raw_text: bool = False
+    """Clients send plain text frames, not JSON."""
+
+
+# --- the engine: runs on the fake's own loop ---------------------------------------------------
+
+
+_CLOSED = object()
+
+
+@dataclass(eq=False)
+class _Connection:
+    ws: Any
+    channels: list[_Channel]
+    path_params: dict[str, str]
+    query: dict[str, str]
+    inbox: asyncio.Queue[Any] = field(default_factory=asyncio.Queue)
+    taken: bool = False
+    close_code: int | None = None
+
+
+class _Channel:
+    def __init__(self, spec: FakeChannelSpec) -> None:
+        self.spec = spec
+        self.route = _route(spec.path)
+        self.client: TypeAdapter[Any] = TypeAdapter(spec.client_events)
+        self.server: TypeAdapter[Any] = TypeAdapter(spec.server_events)
+        self.waiting: asyncio.Queue[_Connection] | None = None
+        self.replies: list[tuple[TypeAdapter[Any], Callable[[Any], Any]]] = []
+
+    def parse(self, frame: str) -> Any:
+        """The client event ``frame`` is (a ``ValidationError`` when none)."""
+        if self.spec.client_raw_text:
+            return self.client.validate_python(frame)
+        return self.client.validate_json(frame, by_name=False)
+
+
+def _route(template: str) -> tuple[re.Pattern[str], list[str]]:
+    """A regular expression for an address template, and its parameter names in order."""
+    names = re.findall(r"\{([^{}]+)\}", template)
+    parts = re.split(r"(\{[^{}]+\})", template)
+    pattern = "".join("([^/]+)" if re.fullmatch(r"\{[^{}]+\}", p) else re.escape(p) for p in parts)
+    return re.compile("^" + (pattern if pattern.startswith("/") else "/" + pattern) + "$"), names
+
+
+class _Engine:
+    def __init__(self, specs: Sequence[FakeChannelSpec], strict: bool) -> None:
+        self.channels = {spec.name: _Channel(spec) for spec in specs}
+        self.strict = strict
+        self.invalid: list[str] = []
+        self.refusals: list[HTTPStatus] = []
+        self.connections = 0
+        self._lock = threading.Lock()
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._server: Any = None
+        self._thread = threading.Thread(target=self._run, name="sockgen-fake", daemon=True)
+        self.port = 0
+
+    # lifecycle (called from the test's thread)
+
+    def start(self) -> None:
+        self._thread.start()
+        if not self._ready.wait(10) or self._server is None:
+            raise RuntimeError("the fake server did not start")
+
+    def stop(self) -> None:
+        async def shutdown() -> None:
+            self._server.close()
+            await self._server.wait_closed()
+
+        if self._server is not None:
+            asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+
+    def submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
+        return asyncio.run_coroutine_threadsafe(coro, self._loop)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        serve = _websockets.asyncio_server().serve
+        for channel in self.channels.values():
+            channel.waiting = asyncio.Queue()
+
+        async def start() -> None:
+            self._server = await serve(
+                self._handle,
+                "127.0.0.1",
+                0,
+                process_request=self._process_request,
+                select_subprotocol=lambda _conn, offered: offered[0] if offered else None,
+                max_size=None,
+            )
+            self.port = self._server.sockets[0].getsockname()[1]
+
+        try:
+            self._loop.run_until_complete(start())
+        finally:
+            self._ready.set()
+        self._loop.run_forever()
+
+    # serving
+
+    def _matches(self, path: str) -> tuple[list[_Channel], dict[str, str]]:
+        found: list[_Channel] = []
+        params: dict[str, str] = {}
+        for channel in self.channels.values():
+            pattern, names = channel.route
+            match = pattern.match(path)
+            if match:
+                found.append(channel)
+                params = params or {n: unquote(v) for n, v in zip(names, match.groups(), strict=False)}
+        return found, params
+
+    def _process_request(self, connection: Any, request: Any) -> Any:
+        with self._lock:
+            refused = self.refusals.pop(0) if self.refusals else None
+        if refused is not None:
+            return connection.respond(refused, "refused by the fake server\n")
+        path = urlsplit(request.path).path
+        if not self._matches(path)[0]:
+            known = ", ".join(c.spec.path for c in self.channels.values())
+            return connection.respond(HTTPStatus.NOT_FOUND, f"no channel at {path} ({known})\n")
+        return None
+
+    async def _handle(self, ws: Any) -> None:
+        self.connections += 1
+        url = urlsplit(ws.request.path)
+        channels, params = self._matches(url.path)
+        conn = _Connection(ws, channels, params, dict(parse_qsl(url.query)))
+        for channel in channels:
+            assert channel.waiting is not None
+            channel.waiting.put_nowait(conn)
+        closed = _websockets.exceptions().ConnectionClosed
+        try:
+            async for frame in ws:
+                conn.inbox.put_nowait(frame)
+                await self._check(conn, frame)
+        except closed:
+            pass
+        conn.close_code = ws.close_code
+        conn.inbox.put_nowait(_CLOSED)
+
+    async def _check(self, conn: _Connection, frame: str | bytes) -> None:
+        """Strict mode's record of invalid frames, and the automatic replies."""
+        if isinstance(frame, bytes):
+            return
+        valid = []
+        for channel in conn.channels:
+            try:
+                channel.parse(frame)
+                valid.append(channel)
+            except ValidationError:
+                pass
+        if not valid:
+            names = "/".join(c.spec.name for c in conn.channels)
+            self.invalid.append(f"{names}: {frame[:500]!r}")
+            return
+        for channel in valid:
+            for adapter, respond in channel.replies:
+                try:
+                    message = adapter.validate_json(frame, by_name=False)
+                except ValidationError:
+                    continue
+                answer = respond(message)
+                for event in answer if isinstance(answer, (list, tuple)) else [answer]:
+                    if event is not None:
+                        await conn.ws.send(_encode(event))
+
+
+def _encode(event: object) -> str | bytes:
+    return event if isinstance(event, (str, bytes)) else encode_json(event)
+
+
+def _describe(frame: object) -> str:
+    text = repr(frame)
+    return text if len(text) <= 500 else text[:500] + "..."
+
+
+# --- one connection, as the test sees it -----------------------------------------------------------
+
+
+class _PeerState:
+    """A client connection accepted on a channel; the methods run on the fake's loop."""
+
+    def __init__(self, conn: _Connection, channel: _Channel) -> None:
+        self.conn = conn
+        self.channel = channel
+        self.received: list[Any] = []
+
+    async def expect(self, model: Any, timeout: float) -> Any:
+        name = self.channel.spec.name
+        wanted = f" (expected {getattr(model, '__name__', model)})" if model is not None else ""
+        try:
+            frame = await asyncio.wait_for(self.conn.inbox.get(), timeout)
+        except asyncio.TimeoutError:
+            raise FakeError(f"{name}: the client sent nothing in {timeout} s{wanted}") from None
+        if frame is _CLOSED:
+            self.conn.inbox.put_nowait(_CLOSED)
+            code = self.conn.close_code
+            raise FakeError(f"{name}: the client closed the connection (code {code}){wanted}")
+        if isinstance(frame, bytes):
+            if model is bytes:
+                return frame
+            raise FakeError(f"{name}: the client sent a binary frame {_describe(frame)}{wanted}")
+        try:
+            event = self.channel.parse(frame)
+        except ValidationError as exc:
+            raise FakeError(
+                f"{name}: the client sent {_describe(frame)}, which is no client event of this "
+                f"channel{wanted}:\n{exc}"
+            ) from None
+        if model is not None and not isinstance(event, model):
+            try:  # a union told apart by shape may have picked a sibling that also fits
+                event = TypeAdapter(model).validate_json(frame, by_name=False)
+            except ValidationError as exc:
+                raise FakeError(
+                    f"{name}: expected {model.__name__}, the client sent "
+                    f"{type(event).__name__}: {_describe(frame)}\n{exc}"
+                ) from None
+        self.received.append(event)
+        return event
+
+    async def send(self, event: object) -> None:
+        await self.conn.ws.send(_encode(event))
+
+    async def send_examples(self) -> int:
+        sent = 0
+        for example in self.channel.spec.server_examples:
+            try:
+                self.channel.server.validate_json(example, by_name=False)
+            except ValidationError:
+                continue  # an example its own spec contradicts
+            await self.conn.ws.send(example)
+            sent += 1
+        return sent
+
+    async def close(self, code: int, reason: str) -> None:
+        ws = self.conn.ws
+        if code == 1006:  # abnormal closure: no close frame at all
+            ws.transport.abort()
+        elif code == 1005:  # a close frame without a status code
+            ws.transport.write(b"\x88\x00")
+            await asyncio.sleep(0.05)
+            ws.transport.abort()
+        else:
+            await ws.close(code, reason)
+
+    async def drop(self) -> None:
+        self.conn.ws.transport.abort()
+
+
+class _PeerInfo:
+    """What the handshake said (the same for both APIs)."""
+
+    def __init__(self, state: _PeerState) -> None:
+        self._state = state
+        ws = state.conn.ws
+        self.path_params: dict[str, str] = dict(state.conn.path_params)
+        """The address's parameters, decoded (``{"room_id": "r 1"}``)."""
+        self.query: dict[str, str] = dict(state.conn.query)
+        self.headers: Mapping[str, str] = ws.request.headers
+        """The handshake's headers (names are case-insensitive)."""
+        self.subprotocol: str | None = ws.subprotocol
+        self.path: str = ws.request.path
+
+    @property
+    def received(self) -> list[Any]:
+        """Every client event ``expect`` returned so far, in order."""
+        return list(self._state.received)
+
+
+class Peer(_PeerInfo, Generic[ClientE, ServerE]):
+    """A client connected to a fake channel (asyncio API)."""
+
+    def __init__(self, state: _PeerState, engine: _Engine) -> None:
+        super().__init__(state)
+        self._engine = engine
+
+    async def _run(self, coro: Coroutine[Any, Any, T]) -> T:
+        return await asyncio.wrap_future(self._engine.submit(coro))
+
+    @overload
+    async def expect(self, model: type[T], *, timeout: float = DEFAULT_TIMEOUT) -> T: ...
+    @overload
+    async def expect(self, model: None = None, *, timeout: float = DEFAULT_TIMEOUT) -> ClientE: ...
+    async def expect(self, model: Any = None, *, timeout: float = DEFAULT_TIMEOUT) -> Any:
+        """The next client event (of type ``model`` when given); fails the test otherwise."""
+        return await self._run(self._state.expect(model, timeout))
+
+    async def send(self, event: ServerE | Mapping[str, Any]) -> None:
+        """Send a server event (a model, or its dict with wire names)."""
+        await self._run(self._state.send(event))
+
+    async def send_raw(self, data: str | bytes) -> None:
+        """Send a frame as it is (to test how the client takes bad frames)."""
+        await self._run(self._state.send(data))
+
+    async def send_examples(self) -> int:
+        """Send every example of a server event the spec gives (the valid ones); how many."""
+        return await self._run(self._state.send_examples())
+
+    async def close(self, code: int = 1000, reason: str = "") -> None:
+        """Close with any code (1005: a close frame without one; 1006: no close frame)."""
+        await self._run(self._state.close(code, reason))
+
+    async def drop(self) -> None:
+        """End the TCP connection abruptly (the client sees 1006)."""
+        await self._run(self._state.drop())
+
+
+class SyncPeer(_PeerInfo, Generic[ClientE, ServerE]):
+    """A client connected to a fake channel (blocking API: :class:`Peer` without ``await``)."""
+
+    def __init__(self, state: _PeerState, engine: _Engine) -> None:
+        super().__init__(state)
+        self._engine = engine
+
+    def _run(self, coro: Coroutine[Any, Any, T], timeout: float = DEFAULT_TIMEOUT) -> T:
+        return self._engine.submit(coro).result(timeout + 5)
+
+    @overload
+    def expect(self, model: type[T], *, timeout: float = DEFAULT_TIMEOUT) -> T: ...
+    @overload
+    def expect(self, model: None = None, *, timeout: float = DEFAULT_TIMEOUT) -> ClientE: ...
+    def expect(self, model: Any = None, *, timeout: float = DEFAULT_TIMEOUT) -> Any:
+        """The next client event (of type ``model`` when given); fails the test otherwise."""
+        return self._run(self._state.expect(model, timeout), timeout)
+
+    def send(self, event: ServerE | Mapping[str, Any]) -> None:
+        """Send a server event (a model, or its dict with wire names)."""
+        self._run(self._state.send(event))
+
+    def send_raw(self, data: str | bytes) -> None:
+        """Send a frame as it is (to test how the client takes bad frames)."""
+        self._run(self._state.send(data))
+
+    def send_examples(self) -> int:
+        """Send every example of a server event the spec gives (the valid ones); how many."""
+        return self._run(self._state.send_examples())
+
+    def close(self, code: int = 1000, reason: str = "") -> None:
+        """Close with any code (1005: a close frame without one; 1006: no close frame)."""
+        self._run(self._state.close(code, reason))
+
+    def drop(self) -> None:
+        """End the TCP connection abruptly (the client sees 1006)."""
+        self._run(self._state.drop())
+
+
+# --- channels and servers --------------------------------------------------------------------------
+
+
+async def _accept(engine: _Engine, channel: _Channel, timeout: float) -> _PeerState:
+    assert channel.waiting is not None
+    while True:
+        try:
+            conn = await asyncio.wait_for(channel.waiting.get(), timeout)
+        except asyncio.TimeoutError:
+            raise FakeError(
+                f"{channel.spec.name}: no client connected to {channel.spec.path} in {timeout} s"
+            ) from None
+        if not conn.taken:  # channels that share an address are offered the same connection
+            conn.taken = True
+            return _PeerState(conn, channel)
+
+
+class _ChannelBase:
+    def __init__(self, engine: _Engine, name: str) -> None:
+        self._engine = engine
+        self._channel = engine.channels[name]
+
+    @property
+    def path(self) -> str:
+        """The channel's address template."""
+        return self._channel.spec.path
+
+    def reply(self, model: type[T], respond: Callable[[T], object]) -> None:
+        """Answer every client event of type ``model`` with what ``respond`` returns for it
+        (a server event, a list of them, or None), on every connection of this channel."""
+        adapter: TypeAdapter[Any] = TypeAdapter(model)
+        self._engine.submit(_append(self._channel.replies, (adapter, respond))).result(10)
+
+
+async def _append(items: list[Any], item: Any) -> None:
+    items.append(item)
+
+
+class FakeChannel(_ChannelBase, Generic[ClientE, ServerE]):
+    """One channel of a fake server (asyncio API)."""
+
+    async def accept(self, *, timeout: float = DEFAULT_TIMEOUT) -> Peer[ClientE, ServerE]:
+        """The next client that connects to this channel (fails the test after ``timeout``)."""
+        future = self._engine.submit(_accept(self._engine, self._channel, timeout))
+        return Peer(await asyncio.wrap_future(future), self._engine)
+
+
+class SyncFakeChannel(_ChannelBase, Generic[ClientE, ServerE]):
+    """One channel of a fake server (blocking API)."""
+
+    def accept(self, *, timeout: float = DEFAULT_TIMEOUT) -> SyncPeer[ClientE, ServerE]:
+        """The next client that connects to this channel (fails the test after ``timeout``)."""
+        state = self._engine.submit(_accept(self._engine, self._channel, timeout)).result(
+            timeout + 5
+        )
+        return SyncPeer(state, self._engine)
+
+
+class _ServerBase:
+    def __init__(self, channels: Iterable[FakeChannelSpec], *, strict: bool = True) -> None:
+        self._engine = _Engine(list(channels), strict)
+        self._started = False
+
+    @property
+    def url(self) -> str:
+        """The base URL to give the SDK's client (``ws://127.0.0.1:<port>``)."""
+        if not self._started:
+            raise RuntimeError("the fake server is not running: enter it (with / async with)")
+        return f"ws://127.0.0.1:{self._engine.port}"
+
+    @property
+    def connections(self) -> int:
+        """How many clients connected so far (refused handshakes not counted)."""
+        return self._engine.connections
+
+    @property
+    def invalid_frames(self) -> list[str]:
+        """Client frames that were no client event of their channel."""
+        return list(self._engine.invalid)
+
+    def refuse(self, n: int = 1, status: int = HTTPStatus.SERVICE_UNAVAILABLE) -> None:
+        """Refuse the next ``n`` handshakes with HTTP ``status``."""
+        with self._engine._lock:
+            self._engine.refusals.extend([HTTPStatus(status)] * n)
+
+    def start(self) -> None:
+        self._engine.start()
+        self._started = True
+
+    def stop(self, *, check: bool = True) -> None:
+        """Stop serving; in strict mode, fail if a client sent an invalid frame."""
+        if self._started:
+            self._started = False
+            self._engine.stop()
+        if check and self._engine.strict and self._engine.invalid:
+            frames = "\n  ".join(self._engine.invalid)
+            raise FakeError(f"clients sent frames that are no client event:\n  {frames}")
+
+
+class FakeServer(_ServerBase):
+    """A fake server (asyncio API): ``async with`` it; generated fakes add one attribute per
+    channel (``server.room.accept()``)."""
+
+    def channel(self, name: str) -> FakeChannel[Any, Any]:
+        return FakeChannel(self._engine, name)
+
+    async def __aenter__(self: _S) -> _S:
+        self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop(check=exc is None)
+
+
+class SyncFakeServer(_ServerBase):
+    """A fake server (blocking API): ``with`` it; the twin of :class:`FakeServer`."""
+
+    def channel(self, name: str) -> SyncFakeChannel[Any, Any]:
+        return SyncFakeChannel(self._engine, name)
+
+    def __enter__(self: _T) -> _T:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop(check=exc is None)
+
+
+_S = TypeVar("_S", bound=FakeServer)
+_T = TypeVar("_T", bound=SyncFakeServer)

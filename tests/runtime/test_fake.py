@@ -1,0 +1,184 @@
+"""The fake server engine (sockgen_runtime.testing), and the runtime's reconnect and
+bad-frame behaviour run through it, on the public API, on both transports."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+from runtime.drivers import open_driver
+from runtime.events import (
+    ClientEvent,
+    MessageReceived,
+    SendMessage,
+    ServerEvent,
+    Subscribe,
+    Subscribed,
+    message,
+)
+from sockgen_runtime import ConnectionLost, InvalidMessage, ReconnectingEvent
+from sockgen_runtime.testing import (
+    FakeChannel,
+    FakeChannelSpec,
+    FakeError,
+    FakeServer,
+    SyncFakeServer,
+)
+
+ROOMS = FakeChannelSpec(
+    name="rooms",
+    path="/rooms/{room_id}",
+    client_events=ClientEvent,
+    server_events=ServerEvent,
+    server_examples=(message("example one"), '{"type":"subscribed"}', message("example two")),
+)
+FAST = {"initial_delay": 0.01, "max_delay": 0.05}
+TRANSPORTS = pytest.mark.parametrize("transport", ["sync", "async"])
+
+
+def rooms(server: FakeServer) -> FakeChannel[Any, Any]:
+    return server.channel("rooms")
+
+
+@TRANSPORTS
+@pytest.mark.asyncio
+async def test_handshake_expect_and_send(transport: str) -> None:
+    async with FakeServer([ROOMS]) as server:
+        conn = await open_driver(transport, server.url, room="r 1", headers={"X-Key": "k"})
+        peer = await rooms(server).accept()
+        assert peer.path_params == {"room_id": "r 1"} and peer.headers["x-key"] == "k"
+        await conn.send(Subscribe(channel="general"))
+        sub = await peer.expect(Subscribe)
+        assert sub.channel == "general"
+        await conn.send({"type": "send_message", "channel": "general", "content": "hi"})
+        assert isinstance(await peer.expect(), SendMessage)
+        await peer.send(Subscribed(channel="general"))
+        await peer.send(
+            {"type": "message_received", "channel": "g", "content": "x", "user-name": "a"}
+        )
+        assert isinstance(await conn.recv(), Subscribed)
+        assert (await conn.recv()).user_name == "a"
+        assert [type(e) for e in peer.received] == [Subscribe, SendMessage]
+        await conn.close()
+
+
+@TRANSPORTS
+@pytest.mark.asyncio
+async def test_a_reconnect_after_1012_and_after_a_tcp_drop(transport: str) -> None:
+    async with FakeServer([ROOMS]) as server:
+        seen: list[ReconnectingEvent] = []
+        conn = await open_driver(transport, server.url, on_reconnecting=seen.append, **FAST)
+        first = await rooms(server).accept()
+        await first.send(Subscribed(channel="one"))
+        assert (await conn.recv()).channel == "one"
+        await first.close(1012, "restart")
+        receiving = asyncio.create_task(conn.recv())  # sees the close and reconnects
+        second = await rooms(server).accept()
+        await second.send(Subscribed(channel="two"))
+        assert (await receiving).channel == "two"
+        await second.drop()
+        receiving = asyncio.create_task(conn.recv())
+        third = await rooms(server).accept()
+        await third.send(Subscribed(channel="three"))
+        assert (await receiving).channel == "three"
+        assert [e.close_code for e in seen] == [1012, 1006] and server.connections == 3
+        await conn.close()
+
+
+@TRANSPORTS
+@pytest.mark.asyncio
+async def test_refused_handshakes_and_giving_up(transport: str) -> None:
+    async with FakeServer([ROOMS]) as server:
+        seen: list[ReconnectingEvent] = []
+        conn = await open_driver(
+            transport, server.url, on_reconnecting=seen.append, max_retries=2, **FAST
+        )
+        peer = await rooms(server).accept()
+        server.refuse(5)
+        await peer.drop()
+        with pytest.raises(ConnectionLost) as info:  # ReconnectGaveUpError
+            await conn.recv()
+        assert "gave up after 2 attempts" in str(info.value) and len(seen) == 2
+
+
+@TRANSPORTS
+@pytest.mark.asyncio
+async def test_bad_frames_reach_the_error_hook_and_receiving_goes_on(transport: str) -> None:
+    async with FakeServer([ROOMS]) as server:
+        conn = await open_driver(transport, server.url)
+        errors: list[InvalidMessage] = []
+        conn.on("error", errors.append)
+        peer = await rooms(server).accept()
+        for frame in ["not json", '{"type":"nope"}', '{"type":"subscribed"}']:
+            await peer.send_raw(frame)
+        assert await peer.send_examples() == 2  # the third example contradicts its schema
+        await peer.close()
+        events = await conn.events()
+        assert [e.content for e in events] == ["example one", "example two"]
+        assert [e.kind for e in errors] == ["invalid_json", "unknown_event", "validation_error"]
+
+
+@pytest.mark.asyncio
+async def test_expect_fails_readably() -> None:
+    async with FakeServer([ROOMS], strict=False) as server:
+        conn = await open_driver("async", server.url)
+        peer = await rooms(server).accept()
+        await conn.send_raw('{"type":"subscribe"}')  # no channel: no client event
+        with pytest.raises(
+            FakeError, match=r"rooms: the client sent .*subscribe.*no client event"
+        ) as info:
+            await peer.expect(Subscribe)
+        assert "channel" in str(info.value) and "Field required" in str(info.value)
+        await conn.send(SendMessage(channel="g", content="c"))
+        with pytest.raises(FakeError, match="expected Subscribe, the client sent SendMessage"):
+            await peer.expect(Subscribe)
+        with pytest.raises(FakeError, match=r"sent nothing in 0.1 s \(expected Subscribe\)"):
+            await peer.expect(Subscribe, timeout=0.1)
+        await conn.close()
+        with pytest.raises(FakeError, match="closed the connection"):
+            await peer.expect()
+
+
+@pytest.mark.asyncio
+async def test_strict_mode_fails_at_exit_on_an_invalid_frame_nobody_expected() -> None:
+    server = FakeServer([ROOMS])
+    with pytest.raises(FakeError, match="no client event") as info:
+        async with server:
+            conn = await open_driver("async", server.url)
+            await rooms(server).accept()
+            await conn.send_raw(json.dumps({"type": "send_message"}))
+            await asyncio.sleep(0.2)
+            await conn.close()
+    assert "send_message" in str(info.value)
+
+
+@pytest.mark.asyncio
+async def test_automatic_replies() -> None:
+    async with FakeServer([ROOMS]) as server:
+        rooms(server).reply(Subscribe, lambda sub: Subscribed(channel=sub.channel))
+        conn = await open_driver("async", server.url)
+        await conn.send(Subscribe(channel="auto"))
+        assert (await conn.recv()).channel == "auto"
+        await conn.close()
+
+
+@pytest.mark.asyncio
+async def test_unknown_paths_get_404_and_accept_times_out() -> None:
+    async with FakeServer([ROOMS]) as server:
+        with pytest.raises(FakeError, match="no client connected to /rooms/{room_id} in 0.1 s"):
+            await rooms(server).accept(timeout=0.1)
+
+
+def test_the_blocking_api() -> None:
+    from runtime.events import connect_sync
+
+    with SyncFakeServer([ROOMS]) as server:
+        channel = server.channel("rooms")
+        with connect_sync(server.url, room="b") as conn:
+            peer = channel.accept()
+            conn.send(Subscribe(channel="s"))
+            assert peer.expect(Subscribe).channel == "s"
+            peer.send(MessageReceived(channel="s", content="c", user_name="u"))
+            assert conn.recv().content == "c"
