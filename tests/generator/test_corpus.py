@@ -476,3 +476,90 @@ class _FakeCore:
     handlers = None
     channel = type("Channel", (), {"validate": None})()
     parse = None
+
+
+def _connect_kwargs(api: m.Api, channel: m.Channel) -> dict[str, Any]:
+    return {
+        p.name: views.sample(api, p.type, p.default)
+        for p in [*channel.path_params, *channel.query_params]
+        if p.required and p.default is m.MISSING
+    }
+
+
+def _resource(client: Any, view: views.ChannelView) -> Any:
+    for part in str(view.attr_path).split("."):
+        client = getattr(client, part)
+    return client
+
+
+def _plays(api: m.Api, modules: dict[str, ModuleType]) -> Iterator[tuple[Any, ...]]:
+    """Per channel: its view, connect() arguments, and per client event its helper path,
+    the helper's arguments and what the fake should expect (a model class, bytes, None)."""
+    package = views.build(api)
+    shared = modules.get(f"{api.package}.shared.models")
+    for channel, view in zip(api.channels, package.channels, strict=False):
+        messages = modules[f"{api.package}.{channel.module}.messages"]
+        calls = []
+        for path, helper in views.helper_paths(view):
+            msg = helper.message
+            assert msg is not None
+            args, kwargs = eval(f"(lambda *a, **k: (a, k))({views.example_args(api, helper)})")
+            cls = getattr(messages, msg.name, None) or getattr(shared, msg.name, None)
+            expected = bytes if msg.binary else cls if isinstance(cls, type) else None
+            calls.append((path, args, kwargs, expected))
+        fake = next(f for f in package.fakes if str(f.module) == channel.module)
+        yield channel, view, _connect_kwargs(api, channel), calls, str(fake.attr)
+
+
+def _call(conn: Any, path: list[str], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    target = conn
+    for part in path:
+        target = getattr(target, part)
+    return target(*args, **kwargs)
+
+
+def test_the_fake_server_plays_every_channel(generated: Generation) -> None:
+    """The generated fake, for every channel, with the generated async and sync clients:
+    every client event sent through its helper is what the fake expects, and every valid
+    server example the fake sends is received as a typed event."""
+    import asyncio
+
+    result, _, modules, _ = generated
+    api = result.api
+    testing = modules[f"{api.package}.testing"]
+    plays = list(_plays(api, modules))
+    received: list[int] = []
+
+    async def play_async() -> None:
+        async with getattr(testing, f"Fake{api.client_class}")() as server:
+            client = server.async_client()
+            for _channel, view, connect, calls, attr in plays:
+                async with _resource(client, view).connect(**connect) as conn:
+                    peer = await getattr(server, attr).accept()
+                    for path, args, kwargs, expected in calls:
+                        await _call(conn, path, args, kwargs)
+                        event = await peer.expect(expected)
+                        assert expected is None or isinstance(event, expected), (path, event)
+                    n = await peer.send_examples()
+                    for _ in range(n):
+                        event = await asyncio.wait_for(conn.recv(), 5)
+                        assert not isinstance(event, (dict, str, bytes)) or view.raw_text, event
+                    received.append(n)
+
+    def play_sync() -> None:
+        with getattr(testing, f"SyncFake{api.client_class}")() as server:
+            client = server.client()
+            for _channel, view, connect, calls, attr in plays:
+                with _resource(client, view).connect(**connect) as conn:
+                    peer = getattr(server, attr).accept()
+                    for path, args, kwargs, expected in calls:
+                        _call(conn, path, args, kwargs)
+                        event = peer.expect(expected)
+                        assert expected is None or isinstance(event, expected), (path, event)
+                    for _ in range(peer.send_examples()):
+                        conn.recv(timeout=5)
+
+    asyncio.run(play_async())
+    play_sync()
+    sent = sum(len(calls) for *_, calls, _attr in plays)
+    print(f"{api.package}: {sent} client events expected, {sum(received)} server examples received")

@@ -392,6 +392,16 @@ def test_keywords_of_the_wrong_type(root: Path) -> None:
     assert "def l_(" in source(out, "live/connection.py")
 
 
+def test_openapi_paths_that_are_not_a_mapping(root: Path) -> None:
+    feed = Path("specs/feed")
+    spec = yaml.safe_load((feed / "feed.openapi.yaml").read_text())
+    spec["paths"] = "not a mapping"
+    path = write(root, spec, "openapi_paths")
+    shutil.copy(feed / "stainless.yaml", path.parent / "stainless.yaml")
+    out = run(root, path, "-c", str(path.parent / "stainless.yaml"), infer=True)
+    assert out.code == 0, out.stderr  # path parameters are strings without the path item
+
+
 def test_an_openapi_discriminator_that_is_not_a_string(root: Path) -> None:
     feed = Path("specs/feed")
     spec = yaml.safe_load((feed / "feed.openapi.yaml").read_text())

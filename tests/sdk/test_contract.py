@@ -294,3 +294,60 @@ def test_the_readme_quick_start_runs(
     )
     # the typed event, printed
     assert printed.startswith(("action='joined' room_id='example'", "type='subscribed'")), printed
+
+
+@pytest.mark.parametrize("package", ["chat_sdk", "feed_sdk"])
+def test_the_readme_testing_example_runs(
+    sdk_root: Path,
+    package: str,
+    capsys: pytest.CaptureFixture[str],
+    chat_sdk: dict[str, ModuleType],
+    feed_sdk: dict[str, ModuleType],
+) -> None:
+    """The README's example of the generated fake, as a user copies it: nothing else runs."""
+    readme = sdk_root / package / "README.md"
+    (code,) = (block for block in readme_blocks(readme) if ".testing import" in block)
+    sys.path.insert(0, str(sdk_root))
+    try:
+        exec(compile(code, str(readme), "exec"), {})
+    finally:
+        sys.path.remove(str(sdk_root))
+    printed = capsys.readouterr().out
+    assert printed.startswith(
+        ("action='join' user_name='ann'", "type='subscribe' channel=")
+    ), printed
+
+
+FAKE_CODE = """
+from chat_sdk.room import JoinedMessage, JoinMessage
+from chat_sdk.testing import FakeChat, SyncFakeChat
+
+
+async def uses_the_fake() -> None:
+    async with FakeChat() as server:
+        async with server.async_client().room.connect(room_id="r") as conn:
+            peer = await server.room.accept()
+            join = await peer.expect(JoinMessage)
+            reveal_type(join)
+            reveal_type(await peer.expect())
+            await peer.send(JoinedMessage(room_id=join.user_name, members=[]))
+            {line}
+
+
+def uses_the_blocking_fake() -> None:
+    with SyncFakeChat() as server:
+        with server.client().room.connect(room_id="r") as conn:
+            peer = server.room.accept()
+            reveal_type(peer.expect(JoinMessage))
+"""
+
+
+def test_the_fake_is_typed(sdk_root: Path, tmp_path: Path) -> None:
+    """``peer.expect(JoinMessage)`` is a ``JoinMessage``; ``expect()`` the channel's union."""
+    ok = mypy(sdk_root, FAKE_CODE.format(line="await conn.close()"), tmp_path).stdout
+    revealed = re.findall(r'Revealed type is "([^"]+)"', ok)
+    assert revealed[0] == revealed[2] == "chat_sdk.room.messages.JoinMessage", ok
+    assert "JoinMessage" in revealed[1] and "PingMessage" in revealed[1], ok
+    assert "error:" not in ok, ok
+    wrong = mypy(sdk_root, FAKE_CODE.format(line="print(join.usr_name)"), tmp_path).stdout
+    assert '"JoinMessage" has no attribute "usr_name"' in wrong, wrong

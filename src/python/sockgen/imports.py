@@ -54,6 +54,11 @@ THIRD_PARTY = {
     "SockgenModel": "sockgen_runtime",
     "WebSocketOptions": "sockgen_runtime",
     "given": "sockgen_runtime",
+    "FakeChannel": "sockgen_runtime.testing",
+    "FakeChannelSpec": "sockgen_runtime.testing",
+    "FakeServer": "sockgen_runtime.testing",
+    "SyncFakeChannel": "sockgen_runtime.testing",
+    "SyncFakeServer": "sockgen_runtime.testing",
     # 3.11+ in typing; generated SDKs support 3.10
     "Never": "typing_extensions",
     "NotRequired": "typing_extensions",
@@ -94,7 +99,10 @@ def statements(wanted: Iterable[str], local: Mapping[str, str]) -> str:
     for i, catalogue in enumerate((STANDARD, THIRD_PARTY, local)):
         for name in wanted:
             if name in catalogue:
-                sections[i].setdefault(catalogue[name], set()).add(name)
+                # "module:original" imports ``original as name``
+                module, _, original = catalogue[name].partition(":")
+                entry = f"{original} as {name}" if original else name
+                sections[i].setdefault(module, set()).add(entry)
     out = []
     for i, section in enumerate(sections):
         modules = sorted(section, key=_relative_order) if i == 2 else sorted(section)
@@ -123,8 +131,18 @@ def _name_order(name: str) -> tuple[int, str, str]:
 
 
 def _from(module: str, names: Iterable[str]) -> str:
+    """One statement for the plain names, one per aliased name (isort's default)."""
     ordered = sorted(names, key=_name_order)
-    line = f"from {module} import {', '.join(ordered)}"
+    plain = [n for n in ordered if " as " not in n]
+    groups = sorted(
+        [[n] for n in ordered if " as " in n] + ([plain] if plain else []),
+        key=lambda g: _name_order(g[0]),
+    )
+    return "\n".join(_statement(module, group) for group in groups)
+
+
+def _statement(module: str, names: list[str]) -> str:
+    line = f"from {module} import {', '.join(names)}"
     if len(line) <= WIDTH:
         return line
-    return f"from {module} import (\n" + "".join(f"    {n},\n" for n in ordered) + ")"
+    return f"from {module} import (\n" + "".join(f"    {n},\n" for n in names) + ")"

@@ -26,6 +26,7 @@ PACKAGE_FILES = (
     "py.typed",
     "README.md",
     "_client.py",
+    "testing.py",
     "shared/__init__.py",
     "shared/models.py",
 )

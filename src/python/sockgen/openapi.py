@@ -187,8 +187,8 @@ class OpenAPIFrontEnd(FrontEnd):
         return Events(messages, prop)
 
     def _path_params(self, path: str) -> list[m.Param]:
-
-        item = (self.doc.get("paths") or {}).get(path) or {}
+        paths = self.doc.get("paths")
+        item = paths.get(path) if isinstance(paths, Mapping) else None
         declared: dict[str, Any] = {}
         for op in (
             [item, *(v for v in item.values() if isinstance(v, Mapping))]

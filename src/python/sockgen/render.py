@@ -115,6 +115,8 @@ def render(view: PackageView, *, readme: bool = True, pyproject: bool = False) -
     top = {str(view.client): "._client", str(view.async_client): "._client"}
     put("_client.py", "client.py.jinja", _locals(view, None, "client"))
     put("__init__.py", "package_init.py.jinja", {}, imports=_imports(top))
+    fakes = {str(c.alias): f".:{c.module}" for c in view.fakes}
+    put("testing.py", "testing.py.jinja", {**top, **fakes})
     out[f"{pkg}/py.typed"] = ""
     if readme:
         text = env.get_template("README.md.jinja").render(p=view)

@@ -228,6 +228,33 @@ class Example:
     call: Code
     """A helper call with example arguments (without ``await``), or empty."""
     imports: list[Code]
+    sent: Code
+    """The class of the message ``call`` sends (what the fake expects), or empty."""
+    sent_module: Code
+    """Where the README imports ``sent`` from (``chat_sdk.room``)."""
+
+
+@dataclass(frozen=True)
+class FakeChannelView:
+    """A channel of the generated fake server (``testing.py``)."""
+
+    module: Code
+    alias: Code
+    """The channel package as ``testing.py`` imports it (``_room``)."""
+    attr: Code
+    """The fake's attribute for it (``server.room``)."""
+    name: Code
+    path: Code
+    examples: list[Code]
+    """The spec's examples of its server events, as JSON text literals."""
+    client_raw_text: bool
+
+
+#: Attributes of the runtime's fake servers that a channel attribute must not shadow.
+FAKE_ATTRIBUTES = frozenset(
+    {"url", "connections", "invalid_frames", "refuse", "start", "stop", "channel", "client"}
+    | {"async_client"}
+)
 
 
 @dataclass
@@ -250,6 +277,12 @@ class PackageView:
     shared: ModelsModule
     resources: list[ResourceNode]
     example: Example | None
+    fakes: list[FakeChannelView]
+
+    @property
+    def fake_name(self) -> Code:
+        """The fake server's class (``FakeChat``; its blocking twin ``SyncFakeChat``)."""
+        return Code(f"Fake{self.client}")
 
     @property
     def own_resources(self) -> list[ResourceNode]:
@@ -293,7 +326,42 @@ def build(api: m.Api) -> PackageView:
             api, {c.module: v for c, v in zip(api.channels, channels, strict=False)}
         ),
         example=_example(api, channels),
+        fakes=[_fake(api, channel) for channel in api.channels],
     )
+
+
+def _fake(api: m.Api, channel: m.Channel) -> FakeChannelView:
+    """The fake's view of a channel; its examples are the server messages' own and their
+    payload schemas' (the fake sends the ones that validate)."""
+    module = channel.module
+    found = [
+        example
+        for msg in channel.server_messages
+        if not msg.binary
+        for example in [*msg.examples, *api.examples.get(msg.name, [])]
+        if _json_safe(example)
+    ]
+    examples = [
+        literal(json.dumps(example, ensure_ascii=False, separators=(",", ":")))
+        for example in {json.dumps(e, sort_keys=True): e for e in found}.values()
+    ]
+    return FakeChannelView(
+        module=ident(module),
+        alias=ident("_" + module),
+        attr=ident(module + "_channel" if module in FAKE_ATTRIBUTES else module),
+        name=literal(module),
+        path=literal(channel.path),
+        examples=examples,
+        client_raw_text=_stringy([msg for msg in channel.client_messages if not msg.binary]),
+    )
+
+
+def _json_safe(value: object) -> bool:
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _plain_word(text: str) -> bool:
@@ -870,13 +938,16 @@ def _example(api: m.Api, channels: list[ChannelView]) -> Example | None:
         for p in [*channel.path_params, *channel.query_params]
         if p.required and p.default is m.MISSING
     ]
-    call = Code("")
+    call = sent = Code("")
     helper_path = _first_helper(view)
     if helper_path is not None:
         path, helper = helper_path
         assert helper.message is not None
         call = Code(f"conn.{'.'.join(path)}({example_args(api, helper)})")
-    return Example(view, Code(", ".join(connect)), call, [])
+        if isinstance(api.types.get(helper.message.name), m.ModelDef):
+            sent = ident(helper.message.name)
+    module = ident(f"{api.package}.{channel.module}")
+    return Example(view, Code(", ".join(connect)), call, [], sent, module)
 
 
 def helper_paths(view: ChannelView) -> Iterator[tuple[list[str], Helper]]:

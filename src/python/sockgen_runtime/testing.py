@@ -21,6 +21,7 @@ import asyncio
 import concurrent.futures
 import re
 import threading
+import typing
 from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -28,10 +29,12 @@ from types import TracebackType
 from typing import Any, Generic, TypeVar, overload
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+import typing_extensions
 from pydantic import TypeAdapter, ValidationError
 
 from . import _websockets
 from ._core import encode_json
+from ._parsing import _no_events
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -97,16 +100,26 @@ class _Channel:
     def __init__(self, spec: FakeChannelSpec) -> None:
         self.spec = spec
         self.route = _route(spec.path)
-        self.client: TypeAdapter[Any] = TypeAdapter(spec.client_events)
-        self.server: TypeAdapter[Any] = TypeAdapter(spec.server_events)
+        self.client = _adapter(spec.client_events)
+        self.server = _adapter(spec.server_events)
         self.waiting: asyncio.Queue[_Connection] | None = None
         self.replies: list[tuple[TypeAdapter[Any], Callable[[Any], Any]]] = []
 
     def parse(self, frame: str) -> Any:
         """The client event ``frame`` is (a ``ValidationError`` when none)."""
+        if self.client is None:
+            return _no_events(frame)
         if self.spec.client_raw_text:
             return self.client.validate_python(frame)
         return self.client.validate_json(frame, by_name=False)
+
+
+def _adapter(events: Any) -> TypeAdapter[Any] | None:
+    """A validator for a channel's events; None when it has none (``Never``)."""
+    return None if events in _NEVER else TypeAdapter(events)
+
+
+_NEVER = {typing_extensions.Never, getattr(typing, "Never", typing_extensions.Never)}
 
 
 def _route(template: str) -> tuple[re.Pattern[str], list[str]]:
@@ -184,7 +197,9 @@ class _Engine:
             match = pattern.match(path)
             if match:
                 found.append(channel)
-                params = params or {n: unquote(v) for n, v in zip(names, match.groups(), strict=False)}
+                params = params or {
+                    n: unquote(v) for n, v in zip(names, match.groups(), strict=False)
+                }
         return found, params
 
     def _process_request(self, connection: Any, request: Any) -> Any:
@@ -303,6 +318,8 @@ class _PeerState:
         sent = 0
         for example in self.channel.spec.server_examples:
             try:
+                if self.channel.server is None:
+                    break
                 self.channel.server.validate_json(example, by_name=False)
             except ValidationError:
                 continue  # an example its own spec contradicts
