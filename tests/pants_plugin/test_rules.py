@@ -117,6 +117,7 @@ def test_every_generated_module_is_mapped_to_its_target(rule_runner: RuleRunner)
         "chat_sdk.room.messages",
         "chat_sdk.shared.models",
         "chat_sdk._client",
+        "chat_sdk.testing",
     ):
         assert owners(rule_runner, module) == (chat,), module
     for module in ("acme_feed", "acme_feed.beta_live.connection", "acme_feed.feed.client"):

@@ -7,12 +7,16 @@ the ``websocket_sdk`` targets in ``specs/`` from these imports.
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 
 from chat_sdk import AsyncChat
 from chat_sdk.room import JoinMessage, MessageReceived
 from feed_sdk import AsyncAcme
 from feed_sdk.feed import SubscribedEvent
+from sockgen_runtime import ReconnectingEvent
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,17 @@ class BridgeConfig:
     channel: str
     token: str
     user_name: str = "bridge"
+    retry_delay: float = 0.5
+    """Seconds before the first attempt to reconnect to the chat."""
+
+
+def _reconnecting(event: ReconnectingEvent) -> None:
+    logger.warning(
+        "chat connection closed (%s); reconnecting, attempt %d of %d",
+        event.close_code,
+        event.attempt,
+        event.max_attempts,
+    )
 
 
 async def relay(config: BridgeConfig, *, limit: int | None = None) -> int:
@@ -35,8 +50,11 @@ async def relay(config: BridgeConfig, *, limit: int | None = None) -> int:
         if not isinstance(ack, SubscribedEvent):
             raise RuntimeError(f"feed did not confirm the subscription: {ack!r}")
         chat_client = AsyncChat(base_url=config.chat_url)
-        async with chat_client.room.connect(room_id=config.room) as chat:
-            await chat.send(JoinMessage(user_name=config.user_name))
+        # the chat server may restart: reconnect, and join the room again first thing
+        async with chat_client.room.connect(
+            room_id=config.room, on_reconnecting=_reconnecting, initial_delay=config.retry_delay
+        ) as chat:
+            await chat.send(JoinMessage(user_name=config.user_name), replay_on_reconnect=True)
             async for event in chat:
                 if isinstance(event, MessageReceived) and event.user_name != config.user_name:
                     await feed.room.send_message(
