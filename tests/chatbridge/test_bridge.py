@@ -24,36 +24,37 @@ def said(n: int, user: str) -> MessageReceived:
     )
 
 
-async def test_relay_forwards_chat_messages_to_the_feed_through_chat_restarts() -> None:
-    async with FakeChat() as chat, FakeAcme() as feed:
-        feed.feed.reply(SubscribeEvent, lambda sub: SubscribedEvent(channel=sub.channel))
-        config = BridgeConfig(
-            chat.url, feed.url, room="lobby", channel="general", token="t", retry_delay=0.01
-        )
-        relaying = asyncio.create_task(relay(config))
-        posts = await feed.feed.accept()
-        assert posts.query == {"token": "t", "channel": "general"}
-        assert (await posts.expect(SubscribeEvent)).channel == "general"
+async def test_relay_forwards_chat_messages_to_the_feed_through_chat_restarts(
+    chat: FakeChat, feed: FakeAcme
+) -> None:
+    feed.feed.reply(SubscribeEvent, lambda sub: SubscribedEvent(channel=sub.channel))
+    config = BridgeConfig(
+        chat.url, feed.url, room="lobby", channel="general", token="t", retry_delay=0.01
+    )
+    relaying = asyncio.create_task(relay(config))
+    posts = await feed.feed.accept()
+    assert posts.query == {"token": "t", "channel": "general"}
+    assert (await posts.expect(SubscribeEvent)).channel == "general"
 
-        room = await chat.room.accept()
-        assert room.path_params == {"room_id": "lobby"}
-        assert (await room.expect(JoinMessage)).user_name == "bridge"
-        for n, user in enumerate(["ann", "bridge", "bob"]):
-            await room.send(said(n, user))  # its own messages are not relayed
-        await room.send(PongMessage())
-        await room.close(1012, "restarting")  # the chat restarts: the bridge comes back
+    room = await chat.room.accept()
+    assert room.path_params == {"room_id": "lobby"}
+    assert (await room.expect(JoinMessage)).user_name == "bridge"
+    for n, user in enumerate(["ann", "bridge", "bob"]):
+        await room.send(said(n, user))  # its own messages are not relayed
+    await room.send(PongMessage())
+    await room.close(1012, "restarting")  # the chat restarts: the bridge comes back
 
-        room = await chat.room.accept()
-        assert (await room.expect(JoinMessage)).user_name == "bridge"  # joined again, first
-        await room.send(said(3, "cy"))
-        await room.drop()  # a TCP drop: back again
+    room = await chat.room.accept()
+    assert (await room.expect(JoinMessage)).user_name == "bridge"  # joined again, first
+    await room.send(said(3, "cy"))
+    await room.drop()  # a TCP drop: back again
 
-        room = await chat.room.accept()
-        await room.expect(JoinMessage)
-        await room.send(said(4, "di"))
-        relayed = [await posts.expect(RoomSendMessageEvent) for _ in range(4)]
-        await room.close()
-        assert await relaying == 4
+    room = await chat.room.accept()
+    await room.expect(JoinMessage)
+    await room.send(said(4, "di"))
+    relayed = [await posts.expect(RoomSendMessageEvent) for _ in range(4)]
+    await room.close()
+    assert await relaying == 4
     assert [(p.channel, p.content) for p in relayed] == [
         ("general", "ann: hello 0"),
         ("general", "bob: hello 2"),

@@ -22,7 +22,15 @@ import concurrent.futures
 import re
 import threading
 import typing
-from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Callable,
+    Coroutine,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from types import TracebackType
@@ -499,7 +507,7 @@ class SyncFakeChannel(_ChannelBase, Generic[ClientE, ServerE]):
 
 
 class _ServerBase:
-    def __init__(self, channels: Iterable[FakeChannelSpec], *, strict: bool = True) -> None:
+    def __init__(self, channels: Iterable[FakeChannelSpec] = (), *, strict: bool = True) -> None:
         self._engine = _Engine(list(channels), strict)
         self._started = False
 
@@ -546,6 +554,13 @@ class FakeServer(_ServerBase):
     def channel(self, name: str) -> FakeChannel[Any, Any]:
         return FakeChannel(self._engine, name)
 
+    @classmethod
+    async def fixture(cls: type[_S]) -> AsyncIterator[_S]:
+        """A running fake for one test: ``server = pytest_asyncio.fixture(FakeChat.fixture)``
+        in a conftest gives tests a ``server`` argument (stopped, and checked, after)."""
+        async with cls() as server:
+            yield server
+
     async def __aenter__(self: _S) -> _S:
         self.start()
         return self
@@ -564,6 +579,12 @@ class SyncFakeServer(_ServerBase):
 
     def channel(self, name: str) -> SyncFakeChannel[Any, Any]:
         return SyncFakeChannel(self._engine, name)
+
+    @classmethod
+    def fixture(cls: type[_T]) -> Iterator[_T]:
+        """A running fake for one test: ``server = pytest.fixture(SyncFakeChat.fixture)``."""
+        with cls() as server:
+            yield server
 
     def __enter__(self: _T) -> _T:
         self.start()
