@@ -160,6 +160,7 @@ def test_runtime_dependencies_are_inferred(rule_runner: RuleRunner) -> None:
                 """
             ),
             "src/sockgen_runtime/__init__.py": "",
+            "src/sockgen_runtime/testing.py": "",
             "src/sockgen_runtime/BUILD": "python_sources()",
         }
     )
@@ -167,6 +168,8 @@ def test_runtime_dependencies_are_inferred(rule_runner: RuleRunner) -> None:
     deps = runtime_deps(rule_runner, Address("specs", target_name="chat"))
     assert set(deps.include) == {
         Address("src/sockgen_runtime", relative_file_path="__init__.py"),
+        # the generated fakes' engine, which the runtime's __init__ does not import
+        Address("src/sockgen_runtime", relative_file_path="testing.py"),
         Address("3rdparty", target_name="pydantic"),
         Address("3rdparty", target_name="websockets"),
     }

@@ -8,6 +8,7 @@ local files only. It never writes outside ``--output``: the output folder is
 from __future__ import annotations
 
 import argparse
+import json
 import shlex
 import shutil
 import subprocess
@@ -16,10 +17,13 @@ import tempfile
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+from .diff import at_least, diff, render
 from .errors import SpecError, one_line
 from .generate import Generated, build_api, generate
 from .inspect import report
+from .surface import dumps, surface
 
 MARKER = ".sockgen"
 """A file in every output folder, so --clear-output only ever removes sockgen's own output."""
@@ -56,6 +60,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     inspect.add_argument("schema", help="spec file (JSON or YAML) or http(s) URL")
     inspect.set_defaults(run=inspect_spec)
+    api = sub.add_parser(
+        "api",
+        help="print the API surface (channels, events, fields, Python names) as canonical JSON",
+        parents=[spec_options],
+    )
+    api.add_argument("schema", help="spec file (JSON or YAML) or http(s) URL")
+    api.set_defaults(run=api_surface)
+    compare = sub.add_parser(
+        "diff",
+        help="the changes from OLD to NEW, classified by direction; exit 1 on --fail-on",
+        parents=[spec_options],
+    )
+    compare.add_argument("old", help="the old spec, or a surface from `sockgen api`")
+    compare.add_argument("new", help="the new spec, or a surface from `sockgen api`")
+    compare.add_argument("--old-config", help="the old spec's config (default: --config)")
+    compare.add_argument("--format", choices=("text", "json"), default="text")
+    compare.add_argument(
+        "--fail-on",
+        choices=("breaking", "warning", "info", "never"),
+        default="breaking",
+        help="exit 1 when a change is at least this severe (default: breaking)",
+    )
+    compare.set_defaults(run=diff_specs)
     return parser
 
 
@@ -202,6 +229,34 @@ def inspect_spec(args: argparse.Namespace) -> int:
         )
     sys.stdout.write(report(api, warnings))
     return 0
+
+
+def _surface(schema: str, config: str | None, args: argparse.Namespace) -> dict[str, Any]:
+    """The surface of a spec, or a surface file as it is."""
+    with tempfile.TemporaryDirectory(prefix="sockgen-") as tmp:
+        path = _spec_path(schema, Path(tmp))
+        if path.suffix == ".json":
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                data = None
+            if isinstance(data, dict) and "sockgen_api" in data:
+                return data
+        api, _ = build_api(path, Path(config) if config else None, args.package, args.direction)
+    return surface(api)
+
+
+def api_surface(args: argparse.Namespace) -> int:
+    sys.stdout.write(dumps(_surface(args.schema, args.config, args)))
+    return 0
+
+
+def diff_specs(args: argparse.Namespace) -> int:
+    old = _surface(args.old, args.old_config or args.config, args)
+    new = _surface(args.new, args.config, args)
+    changes = diff(old, new)
+    sys.stdout.write(render(changes, args.format))
+    return 1 if at_least(changes, args.fail_on) else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -43,6 +43,7 @@ class WebsocketSdkSubsystem(Subsystem):
     #: The modules generated code imports, and the requirement that usually provides each.
     runtime_modules = (
         ("sockgen_runtime", "sockgen_runtime"),
+        ("sockgen_runtime.testing", "sockgen_runtime"),  # the generated fakes (testing.py)
         ("pydantic", "pydantic"),
         ("websockets", "websockets"),
     )

@@ -1,0 +1,101 @@
+"""The API surface of a spec: what an SDK's users depend on, as canonical JSON.
+
+``sockgen api SPEC`` prints it; ``sockgen diff`` compares two (``diff.py``). It
+holds the server URL, every channel with its address and parameters, every
+event with its direction, wire tag and fields (wire name, type, required,
+nullable, enum values), every model those fields reach, and the Python names
+the SDK exposes for them. Keys are sorted and nothing depends on the machine,
+so a committed snapshot changes only when the API does.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from . import model as m
+from .pycode import annotation
+from .views import build, helper_paths
+
+VERSION = 1
+"""The surface format's version (``sockgen_api`` in the JSON)."""
+
+
+def surface(api: m.Api) -> dict[str, Any]:
+    """The API surface of ``api``, as JSON-able data."""
+    package = build(api)
+    views = {str(v.module): v for v in package.channels}
+    channels = {}
+    for channel in api.channels:
+        view = views[channel.module]
+        helpers = {id(h.message): ".".join(path) for path, h in helper_paths(view)}
+        channels[channel.key] = {
+            "module": channel.module,
+            "attribute": str(view.attr_path),
+            "address": channel.path,
+            "path_params": {p.wire: _param(p) for p in channel.path_params},
+            "query_params": {p.wire: _param(p) for p in channel.query_params},
+            "client_events": {
+                msg.event: _event(api, msg, helpers.get(id(msg))) for msg in channel.client_messages
+            },
+            "server_events": {msg.event: _event(api, msg, None) for msg in channel.server_messages},
+        }
+    return {
+        "sockgen_api": VERSION,
+        "title": api.title,
+        "version": api.version,
+        "base_url": api.base_url,
+        "package": api.package,
+        "client": api.client_class,
+        "async_client": f"Async{api.client_class}",
+        "channels": channels,
+        "models": {
+            name: _model(definition)
+            for name, definition in sorted(api.types.items())
+            if isinstance(definition, m.ModelDef)
+        },
+    }
+
+
+def dumps(data: dict[str, Any]) -> str:
+    """Canonical text: sorted keys, two-space indents, a final newline."""
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _type(t: m.TypeRef) -> str:
+    return str(annotation(t))
+
+
+def _param(p: m.Param) -> dict[str, Any]:
+    return {"name": p.name, "type": _type(p.type), "required": p.required}
+
+
+def _event(api: m.Api, msg: m.Message, helper: str | None) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "class": msg.name,
+        "type": "bytes" if msg.binary else _type(msg.type),
+        "tag": list(msg.tag) if msg.tag else None,
+        "source": msg.source,
+    }
+    if helper is not None:
+        out["helper"] = helper
+    return out
+
+
+def _model(definition: m.ModelDef) -> dict[str, Any]:
+    return {
+        "source": definition.source,
+        "fields": {f.wire: _field(f) for f in definition.fields},
+    }
+
+
+def _field(f: m.FieldDef) -> dict[str, Any]:
+    members = f.type.members if isinstance(f.type, m.UnionType) else (f.type,)
+    values = [v for x in members if isinstance(x, m.LiteralType) for v in x.values]
+    return {
+        "name": f.name,
+        "type": _type(f.type),
+        "required": f.required,
+        "nullable": m.NONE in members or None in values,
+        "enum": sorted({json.dumps(v) for v in values if v is not None}) or None,
+    }
