@@ -247,3 +247,41 @@ def test_the_first_event_of_a_reconnection() -> None:
     assert event.event == ReconnectingEvent(
         attempt=1, max_attempts=2, close_code=1011, close_reason="oops", delay=event.event.delay
     )
+
+
+def test_a_replayed_send_made_during_the_flush_goes_out_too() -> None:
+    c = core()
+    c.replay.append("sub-a")
+    c.queue.push("q1")
+    c.queue.push("q2")
+
+    def sends(i: int, frame: str | bytes) -> Closed | None:
+        if frame == "q1":  # while the queue goes out, the user subscribes again
+            assert c.outgoing("sub-late", replay=True) == "held"
+        return None
+
+    world = World(sends=sends)
+    world.run(c.recover(1006, "", replaced=False))
+    assert world.sent() == ["sub-a", "q1", "q2", "sub-late"]
+    tell = world.actions[-1]
+    assert isinstance(tell, Tell) and tell.event.replayed == 2
+
+
+def test_a_recovery_after_giving_up_raises_even_on_a_replaced_socket() -> None:
+    c = core(max_retries=1)
+    with pytest.raises(ReconnectGaveUpError) as info:
+        World(opens=[False]).run(c.recover(1006, "", replaced=False))
+    with pytest.raises(ReconnectGaveUpError) as again:
+        c.recover(1006, "", replaced=True, unsent="late")
+    assert again.value is info.value and len(c.queue) == 0  # not queued on a dead socket
+
+
+def test_closing_during_the_backoff_ends_the_reconnection() -> None:
+    c = core()
+    plan = c.recover(1006, "", replaced=False)
+    assert isinstance(plan.send(None), Ask)
+    assert isinstance(plan.send(None), Wait)
+    c.closing = True  # the user called close() while the client waited
+    with pytest.raises(ConnectionEndedOK):
+        plan.send(None)  # no handshake follows
+    assert not reconnecting(c)

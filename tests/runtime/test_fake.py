@@ -182,3 +182,49 @@ def test_the_blocking_api() -> None:
             assert peer.expect(Subscribe).channel == "s"
             peer.send(MessageReceived(channel="s", content="c", user_name="u"))
             assert conn.recv().content == "c"
+
+
+@pytest.mark.asyncio
+async def test_leaving_the_fake_with_a_client_still_open_does_not_hang() -> None:
+    import time
+
+    server = FakeServer([ROOMS])
+    async with server:
+        conn = await open_driver("async", server.url)
+        await rooms(server).accept()
+        start = time.monotonic()
+    assert time.monotonic() - start < 5  # the client answered the close meanwhile
+    with pytest.raises(Exception):  # noqa: B017 - the connection is over, however it ended
+        await asyncio.wait_for(conn.recv(), 5)
+
+
+@pytest.mark.asyncio
+async def test_a_failing_reply_callback_fails_the_test() -> None:
+    def broken(sub: Subscribe) -> Subscribed:
+        raise ValueError("the test's own bug")
+
+    server = FakeServer([ROOMS])
+    with pytest.raises(FakeError, match=r"reply callback failed:\n  rooms: ValueError"):
+        async with server:
+            rooms(server).reply(Subscribe, broken)
+            conn = await open_driver("async", server.url)
+            peer = await rooms(server).accept()
+            await conn.send(Subscribe(channel="x"))
+            await peer.expect(Subscribe)
+            with pytest.raises(FakeError, match="closed the connection"):
+                await peer.expect()  # the fake closed it (1011) when the callback failed
+
+
+@pytest.mark.asyncio
+async def test_channels_sharing_an_address_each_get_their_own_parameters() -> None:
+    other = FakeChannelSpec(
+        name="other",
+        path="/rooms/{name}",
+        client_events=ClientEvent,
+        server_events=ServerEvent,
+    )
+    async with FakeServer([other, ROOMS]) as server:
+        conn = await open_driver("async", server.url, room="r1")
+        peer = await rooms(server).accept()
+        assert peer.path_params == {"room_id": "r1"}
+        await conn.close()

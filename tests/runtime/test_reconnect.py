@@ -253,3 +253,32 @@ async def test_replayed_sends_come_first_on_every_new_connection(
     subs = ['{"type":"subscribe","channel":"a"}', '{"type":"subscribe","channel":"b"}']
     assert got == {0: [*subs, "once"], 1: subs[:replays], 2: subs[:replays]}
     assert [(e.attempts, e.close_code, e.replayed) for e in reconnected] == [(1, 1006, replays)] * 2
+
+
+async def test_on_reconnected_may_send(server: WsServer, transport: str) -> None:
+    """The hook runs once the recovery is over, so a send from it neither deadlocks nor
+    waits: it reaches the new socket."""
+
+    async def script(ws: ServerConnection, i: int) -> None:
+        if i == 0:
+            await drop_tcp(ws)
+            return
+        server.received.append(await ws.recv())
+        await ws.send(message("done"))
+        await ws.close()
+
+    server.script = script
+    rec = Recorder()
+    holder: dict[str, Any] = {}
+
+    def sync_hook(event: ReconnectedEvent) -> None:
+        holder["conn"].conn.send({"type": "subscribe", "channel": "again"})
+
+    async def async_hook(event: ReconnectedEvent) -> None:
+        await holder["conn"].conn.send({"type": "subscribe", "channel": "again"})
+
+    hook = sync_hook if transport == "sync" else async_hook
+    holder["conn"] = conn = await connect(transport, server, rec, on_reconnected=hook)
+    events = await asyncio.wait_for(conn.events(), 10)
+    assert [e.content for e in events] == ["done"]
+    assert server.received == ['{"type":"subscribe","channel":"again"}']

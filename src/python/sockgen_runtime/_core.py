@@ -256,6 +256,8 @@ class ConnectionCore(Generic[ServerT]):
         ``replaced``: another caller already reconnected (the transport saw a newer socket
         than the one that failed); then only what is still queued goes out.
         """
+        if self.gave_up is not None:  # an earlier recovery gave up: so does this one
+            raise self.gave_up
         if replaced:
             if unsent is not None:
                 self.queue.push(unsent)
@@ -289,16 +291,13 @@ class ConnectionCore(Generic[ServerT]):
                     raise self._give_up(code, reason, attempt - 1, aborted=True)
                 self._override(overrides)
                 yield Wait(event.delay)
+                if self.closing:  # the user closed the connection meanwhile
+                    raise ConnectionEndedOK(code, reason)
                 opened = yield self.open()
                 if isinstance(opened, OpenFailed):
                     code, reason = 1006, str(opened.cause)
                     continue
-                for frame in self.replay:
-                    closed = yield Send(frame)
-                    if isinstance(closed, Closed):
-                        break
-                else:
-                    closed = yield from self._flush()
+                closed = yield from self._replay_and_flush()
                 if isinstance(closed, Closed):
                     code, reason = closed.code, closed.reason
                     if not policy.should_reconnect(code):
@@ -309,6 +308,20 @@ class ConnectionCore(Generic[ServerT]):
                 return
         finally:
             self.reconnecting = False
+
+    def _replay_and_flush(self) -> Generator[Action, Answer, Closed | None]:
+        """The replay, then the queue, on a new socket; a frame sent for replay meanwhile
+        (during the flush) goes out too, after what was queued before it."""
+        sent = 0
+        while True:
+            while sent < len(self.replay):
+                closed = yield Send(self.replay[sent])
+                if isinstance(closed, Closed):
+                    return closed
+                sent += 1
+            closed = yield from self._flush()
+            if isinstance(closed, Closed) or sent == len(self.replay):
+                return closed
 
     def _send_queued(self) -> Plan:
         """What is queued, on a socket another caller opened (a close meanwhile is found,

@@ -13,7 +13,6 @@ from pydantic import ValidationError
 from . import _websockets
 from ._connection_base import ConnectionBase
 from ._core import (
-    Action,
     Answer,
     Ask,
     Closed,
@@ -184,21 +183,29 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
         code, reason = close_info(exc)
         async with self._recovering:  # one recovery at a time; later ones find it done
             plan = self._core.recover(code, reason, replaced=self._ws is not failed, unsent=unsent)
-            await self._carry_out(plan)
+            told = await self._carry_out(plan)
+        hook = self._core.options.on_reconnected
+        if told is not None and hook is not None:  # outside the lock: the hook may send
+            await _maybe_await(hook(told.event))
 
-    async def _carry_out(self, plan: Plan) -> None:
+    async def _carry_out(self, plan: Plan) -> Tell | None:
+        """Do what the plan says, answering each action; the ``Tell`` is left to the caller."""
         answer: Answer = None
+        told: Tell | None = None
         try:
             while True:
                 try:
                     action = plan.send(answer)
                 except StopIteration:
-                    return
-                answer = await self._do(action)
+                    return told
+                if isinstance(action, Tell):
+                    told, answer = action, None
+                else:
+                    answer = await self._do(action)
         finally:
             plan.close()
 
-    async def _do(self, action: Action) -> Answer:
+    async def _do(self, action: Ask | Wait | Open | Send) -> Answer:
         if isinstance(action, Send):
             try:
                 await self._ws.send(action.frame)
@@ -213,8 +220,6 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
                 return OpenFailed(exc.cause)
         elif isinstance(action, Ask):
             return await _maybe_await(self._core.options.on_reconnecting(action.event))  # type: ignore[no-any-return]
-        elif isinstance(action, Tell) and self._core.options.on_reconnected is not None:
-            await _maybe_await(self._core.options.on_reconnected(action.event))
         return None
 
     # --- closing -------------------------------------------------------------

@@ -18,7 +18,6 @@ from pydantic import ValidationError
 from . import _websockets
 from ._connection_base import ConnectionBase
 from ._core import (
-    Action,
     Answer,
     Ask,
     Closed,
@@ -190,23 +189,31 @@ class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
                 plan = self._core.recover(
                     code, reason, replaced=self._ws is not failed, unsent=unsent
                 )
-            self._carry_out(plan)
+            told = self._carry_out(plan)
+        hook = self._core.options.on_reconnected
+        if told is not None and hook is not None:  # outside the lock: the hook may send
+            hook(told.event)
 
-    def _carry_out(self, plan: Plan) -> None:
+    def _carry_out(self, plan: Plan) -> Tell | None:
+        """Do what the plan says, answering each action; the ``Tell`` is left to the caller."""
         answer: Answer = None
+        told: Tell | None = None
         try:
             while True:
                 with self._state:
                     try:
                         action = plan.send(answer)
                     except StopIteration:
-                        return
-                answer = self._do(action)
+                        return told
+                if isinstance(action, Tell):
+                    told, answer = action, None
+                else:
+                    answer = self._do(action)
         finally:
             with self._state:
                 plan.close()
 
-    def _do(self, action: Action) -> Answer:
+    def _do(self, action: Ask | Wait | Open | Send) -> Answer:
         if isinstance(action, Send):
             try:
                 self._ws.send(action.frame)
@@ -221,8 +228,6 @@ class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
                 return OpenFailed(exc.cause)
         elif isinstance(action, Ask):
             return self._core.options.on_reconnecting(action.event)  # type: ignore[no-any-return]
-        elif isinstance(action, Tell) and self._core.options.on_reconnected is not None:
-            self._core.options.on_reconnected(action.event)
         return None
 
     # --- closing -------------------------------------------------------------

@@ -97,7 +97,9 @@ _CLOSED = object()
 class _Connection:
     ws: Any
     channels: list[_Channel]
-    path_params: dict[str, str]
+    path_params: dict[str, dict[str, str]]
+    """Per channel name: the address's parameters (channels sharing an address may name
+    them differently)."""
     query: dict[str, str]
     inbox: asyncio.Queue[Any] = field(default_factory=asyncio.Queue)
     taken: bool = False
@@ -143,6 +145,8 @@ class _Engine:
         self.channels = {spec.name: _Channel(spec) for spec in specs}
         self.strict = strict
         self.invalid: list[str] = []
+        self.errors: list[str] = []
+        """Exceptions from the test's reply callbacks."""
         self.refusals: list[HTTPStatus] = []
         self.connections = 0
         self._lock = threading.Lock()
@@ -164,10 +168,14 @@ class _Engine:
             self._server.close()
             await self._server.wait_closed()
 
-        if self._server is not None:
-            asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
+        try:
+            if self._server is not None:
+                asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result(15)
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(10)
+            if not self._thread.is_alive():
+                self._loop.close()
 
     def submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
         return asyncio.run_coroutine_threadsafe(coro, self._loop)
@@ -186,6 +194,7 @@ class _Engine:
                 process_request=self._process_request,
                 select_subprotocol=lambda _conn, offered: offered[0] if offered else None,
                 max_size=None,
+                close_timeout=1,  # a client that does not answer the close holds up no test
             )
             self.port = self._server.sockets[0].getsockname()[1]
 
@@ -197,28 +206,28 @@ class _Engine:
 
     # serving
 
-    def _matches(self, path: str) -> tuple[list[_Channel], dict[str, str]]:
+    def _matches(self, path: str) -> tuple[list[_Channel], dict[str, dict[str, str]]]:
         found: list[_Channel] = []
-        params: dict[str, str] = {}
+        params: dict[str, dict[str, str]] = {}
         for channel in self.channels.values():
             pattern, names = channel.route
             match = pattern.match(path)
             if match:
                 found.append(channel)
-                params = params or {
+                params[channel.spec.name] = {
                     n: unquote(v) for n, v in zip(names, match.groups(), strict=False)
                 }
         return found, params
 
     def _process_request(self, connection: Any, request: Any) -> Any:
+        path = urlsplit(request.path).path
+        if not self._matches(path)[0]:  # before a refusal: a wrong path does not use one up
+            known = ", ".join(c.spec.path for c in self.channels.values())
+            return connection.respond(HTTPStatus.NOT_FOUND, f"no channel at {path} ({known})\n")
         with self._lock:
             refused = self.refusals.pop(0) if self.refusals else None
         if refused is not None:
             return connection.respond(refused, "refused by the fake server\n")
-        path = urlsplit(request.path).path
-        if not self._matches(path)[0]:
-            known = ", ".join(c.spec.path for c in self.channels.values())
-            return connection.respond(HTTPStatus.NOT_FOUND, f"no channel at {path} ({known})\n")
         return None
 
     async def _handle(self, ws: Any) -> None:
@@ -236,8 +245,12 @@ class _Engine:
                 await self._check(conn, frame)
         except closed:
             pass
-        conn.close_code = ws.close_code
-        conn.inbox.put_nowait(_CLOSED)
+        except Exception as exc:  # a reply callback failed: the test's bug, reported at stop
+            self.errors.append(f"{'/'.join(c.spec.name for c in channels)}: {exc!r}")
+            await ws.close(1011, "the fake server's reply callback failed")
+        finally:
+            conn.close_code = ws.close_code
+            conn.inbox.put_nowait(_CLOSED)
 
     async def _check(self, conn: _Connection, frame: str | bytes) -> None:
         """Strict mode's record of invalid frames, and the automatic replies."""
@@ -257,7 +270,11 @@ class _Engine:
         for channel in valid:
             for adapter, respond in channel.replies:
                 try:
-                    message = adapter.validate_json(frame, by_name=False)
+                    message = (
+                        adapter.validate_python(frame)
+                        if channel.spec.client_raw_text
+                        else adapter.validate_json(frame, by_name=False)
+                    )
                 except ValidationError:
                     continue
                 answer = respond(message)
@@ -310,7 +327,12 @@ class _PeerState:
             ) from None
         if model is not None and not isinstance(event, model):
             try:  # a union told apart by shape may have picked a sibling that also fits
-                event = TypeAdapter(model).validate_json(frame, by_name=False)
+                adapter: TypeAdapter[Any] = TypeAdapter(model)
+                event = (
+                    adapter.validate_python(frame)
+                    if self.channel.spec.client_raw_text
+                    else adapter.validate_json(frame, by_name=False)
+                )
             except ValidationError as exc:
                 raise FakeError(
                     f"{name}: expected {model.__name__}, the client sent "
@@ -356,7 +378,7 @@ class _PeerInfo:
     def __init__(self, state: _PeerState) -> None:
         self._state = state
         ws = state.conn.ws
-        self.path_params: dict[str, str] = dict(state.conn.path_params)
+        self.path_params: dict[str, str] = dict(state.conn.path_params[state.channel.spec.name])
         """The address's parameters, decoded (``{"room_id": "r 1"}``)."""
         self.query: dict[str, str] = dict(state.conn.query)
         self.headers: Mapping[str, str] = ws.request.headers
@@ -417,7 +439,7 @@ class SyncPeer(_PeerInfo, Generic[ClientE, ServerE]):
         self._engine = engine
 
     def _run(self, coro: Coroutine[Any, Any, T], timeout: float = DEFAULT_TIMEOUT) -> T:
-        return self._engine.submit(coro).result(timeout + 5)
+        return _wait(self._engine.submit(coro), timeout)
 
     @overload
     def expect(self, model: type[T], *, timeout: float = DEFAULT_TIMEOUT) -> T: ...
@@ -486,6 +508,16 @@ async def _append(items: list[Any], item: Any) -> None:
     items.append(item)
 
 
+def _wait(future: concurrent.futures.Future[T], timeout: float) -> T:
+    """The result of work on the fake's loop; the work is cancelled if it outlives ``timeout``
+    (so that a stale ``expect`` cannot take a later frame)."""
+    try:
+        return future.result(timeout + 5)
+    except concurrent.futures.TimeoutError:
+        future.cancel()
+        raise
+
+
 class FakeChannel(_ChannelBase, Generic[ClientE, ServerE]):
     """One channel of a fake server (asyncio API)."""
 
@@ -500,9 +532,7 @@ class SyncFakeChannel(_ChannelBase, Generic[ClientE, ServerE]):
 
     def accept(self, *, timeout: float = DEFAULT_TIMEOUT) -> SyncPeer[ClientE, ServerE]:
         """The next client that connects to this channel (fails the test after ``timeout``)."""
-        state = self._engine.submit(_accept(self._engine, self._channel, timeout)).result(
-            timeout + 5
-        )
+        state = _wait(self._engine.submit(_accept(self._engine, self._channel, timeout)), timeout)
         return SyncPeer(state, self._engine)
 
 
@@ -542,6 +572,9 @@ class _ServerBase:
         if self._started:
             self._started = False
             self._engine.stop()
+        if check and self._engine.errors:
+            errors = "\n  ".join(self._engine.errors)
+            raise FakeError(f"a reply callback failed:\n  {errors}")
         if check and self._engine.strict and self._engine.invalid:
             frames = "\n  ".join(self._engine.invalid)
             raise FakeError(f"clients sent frames that are no client event:\n  {frames}")
@@ -571,7 +604,8 @@ class FakeServer(_ServerBase):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.stop(check=exc is None)
+        # on a thread: this loop's clients must still answer the server's close meanwhile
+        await asyncio.to_thread(self.stop, check=exc is None)
 
 
 class SyncFakeServer(_ServerBase):
