@@ -340,6 +340,7 @@ def test_a_config_client_class_that_collides_is_refused(root: Path) -> None:
         ("None", "none"),
         ("shared", "shared_2"),
         ("/", "root"),
+        ("l", "l"),
     ],
 )
 def test_odd_channel_keys(root: Path, key: str, module: str) -> None:
@@ -353,6 +354,15 @@ def test_odd_channel_keys(root: Path, key: str, module: str) -> None:
     name = "key_" + hashlib.sha1(key.encode()).hexdigest()[:8]
     out = generate(root, spec, name)
     assert (out.out / name / module / "connection.py").is_file()
+    if module == "l":  # E741: the fake's attribute for it is not a bare ``l``
+        assert 'self.l_channel = self.channel("l")' in source(out, "testing.py")
+
+
+def test_a_spec_without_channels(root: Path) -> None:
+    spec = doc()
+    spec["channels"], spec["operations"] = {}, {}
+    out = generate(root, spec, "nochannels")
+    assert "CHANNELS: tuple[FakeChannelSpec, ...] = ()" in source(out, "testing.py")
 
 
 def test_an_error_is_one_line_whatever_the_spec_says(root: Path) -> None:

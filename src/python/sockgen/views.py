@@ -348,7 +348,7 @@ def _fake(api: m.Api, channel: m.Channel) -> FakeChannelView:
     return FakeChannelView(
         module=ident(module),
         alias=ident("_" + module),
-        attr=ident(module + "_channel" if module in FAKE_ATTRIBUTES else module),
+        attr=ident(module + "_channel" if module in FAKE_ATTRIBUTES | AMBIGUOUS else module),
         name=literal(module),
         path=literal(channel.path),
         examples=examples,
