@@ -314,7 +314,9 @@ def test_odd_channel_addresses(root: Path, address: str) -> None:
         assert "self, *, a: str, **options" in text and 'path_params={"a": a}' in text
 
 
-@pytest.mark.parametrize("title", ["Required", "Literal", "Pong", "None", "LiveConnection", "O"])
+@pytest.mark.parametrize(
+    "title", ["Required", "Literal", "Pong", "None", "LiveConnection", "O", "FakeServer"]
+)
 def test_a_title_named_like_a_class_or_import(root: Path, title: str) -> None:
     spec = doc(send={"ping": tagged("ping")}, receive={"pong": tagged("pong")})
     spec["info"]["title"] = title
@@ -341,6 +343,7 @@ def test_a_config_client_class_that_collides_is_refused(root: Path) -> None:
         ("shared", "shared_2"),
         ("/", "root"),
         ("l", "l"),
+        ("fixture", "fixture"),
     ],
 )
 def test_odd_channel_keys(root: Path, key: str, module: str) -> None:
@@ -354,8 +357,8 @@ def test_odd_channel_keys(root: Path, key: str, module: str) -> None:
     name = "key_" + hashlib.sha1(key.encode()).hexdigest()[:8]
     out = generate(root, spec, name)
     assert (out.out / name / module / "connection.py").is_file()
-    if module == "l":  # E741: the fake's attribute for it is not a bare ``l``
-        assert 'self.l_channel = self.channel("l")' in source(out, "testing.py")
+    if module in ("l", "fixture"):  # E741; the fakes' own fixture() classmethod
+        assert f'self.{module}_channel = self.channel("{module}")' in source(out, "testing.py")
 
 
 def test_a_spec_without_channels(root: Path) -> None:

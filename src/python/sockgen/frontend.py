@@ -14,7 +14,6 @@ from .naming import (
     AMBIGUOUS,
     RESERVED_ATTRIBUTES,
     RESERVED_CLASS_NAMES,
-    channel_class_names,
     pascal,
     snake,
     unique,
@@ -75,7 +74,7 @@ class FrontEnd:
         return m.Api(
             title=title,
             package=self.config.package,
-            client_class=self._client_class(title, channels),
+            client_class=self._client_class(title),
             base_url=base_url,
             channels=channels,
             types=self.conv.types,
@@ -85,12 +84,11 @@ class FrontEnd:
             source_name=self.root.doc.name,
         )
 
-    def _client_class(self, title: str, channels: list[m.Channel]) -> str:
+    def _client_class(self, title: str) -> str:
         """The top-level client's class: the config's, else the title's, clear of every
         other class and import of the package (``Required`` -> ``RequiredClient``)."""
-        taken = set(RESERVED_CLASS_NAMES) | set(self.conv.types)
-        for channel in channels:
-            taken |= channel_class_names(channel.class_prefix)
+        # every model's class and each channel's classes (generate.py reserved those)
+        taken = self.conv.taken | RESERVED_CLASS_NAMES
         chosen = self.config.client_class
         if chosen is not None:
             if chosen in taken or f"Async{chosen}" in taken:

@@ -97,6 +97,6 @@ def generate(
     pyproject: bool = False,
 ) -> Generated:
     with recursion_limit(RECURSION_LIMIT, at_least=True):
-        api, warnings = build_api(spec, config, package, direction)
+        api, warnings = _build_api(spec, config, package, direction)
         files = render.render(views.build(api), readme=readme, pyproject=pyproject)
     return Generated(api, files, warnings)

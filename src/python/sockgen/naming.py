@@ -21,6 +21,7 @@ RESERVED_CLASS_NAMES = frozenset(
     ClientBase ConnectOptions Connection ConnectionCore ConnectionManager ErrorEvent
     HandlerMethods InvalidMessage NOT_GIVEN NotGiven ReconnectOverrides ReconnectingEvent
     SockgenModel WebSocketOptions
+    FakeChannel FakeChannelSpec FakeServer SyncFakeChannel SyncFakeServer
     CHANNEL IncomingMessage OutgoingMessage OutgoingMessageParam ServerEvent ClientEvent
     """.split()
 )

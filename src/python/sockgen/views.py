@@ -252,8 +252,7 @@ class FakeChannelView:
 
 #: Attributes of the runtime's fake servers that a channel attribute must not shadow.
 FAKE_ATTRIBUTES = frozenset(
-    {"url", "connections", "invalid_frames", "refuse", "start", "stop", "channel", "client"}
-    | {"async_client"}
+    "url connections invalid_frames refuse start stop channel fixture client async_client".split()
 )
 
 
