@@ -43,6 +43,7 @@ from pydantic import TypeAdapter, ValidationError
 from . import _websockets
 from ._core import encode_json
 from ._parsing import _no_events
+from ._url import _PARAM
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -134,9 +135,9 @@ _NEVER = {typing_extensions.Never, getattr(typing, "Never", typing_extensions.Ne
 
 def _route(template: str) -> tuple[re.Pattern[str], list[str]]:
     """A regular expression for an address template, and its parameter names in order."""
-    names = re.findall(r"\{([^{}]+)\}", template)
-    parts = re.split(r"(\{[^{}]+\})", template)
-    pattern = "".join("([^/]+)" if re.fullmatch(r"\{[^{}]+\}", p) else re.escape(p) for p in parts)
+    parts = _PARAM.split(template)  # literal text, then each parameter's name, alternately
+    names = parts[1::2]
+    pattern = "".join("([^/]+)" if i % 2 else re.escape(p) for i, p in enumerate(parts))
     return re.compile("^" + (pattern if pattern.startswith("/") else "/" + pattern) + "$"), names
 
 
@@ -176,6 +177,10 @@ class _Engine:
             self._thread.join(10)
             if not self._thread.is_alive():
                 self._loop.close()
+
+    def refuse(self, n: int, status: HTTPStatus) -> None:
+        with self._lock:
+            self.refusals.extend([status] * n)
 
     def submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
         return asyncio.run_coroutine_threadsafe(coro, self._loop)
@@ -560,8 +565,7 @@ class _ServerBase:
 
     def refuse(self, n: int = 1, status: int = HTTPStatus.SERVICE_UNAVAILABLE) -> None:
         """Refuse the next ``n`` handshakes with HTTP ``status``."""
-        with self._engine._lock:
-            self._engine.refusals.extend([HTTPStatus(status)] * n)
+        self._engine.refuse(n, HTTPStatus(status))
 
     def start(self) -> None:
         self._engine.start()
