@@ -220,33 +220,32 @@ def _renamed(old: dict[str, Any], new: dict[str, Any], by: str) -> dict[str, str
 
 def _events(side: str, where: str, old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
     # an event's key is its tag value: a new tag on the same class is the same event
-    for key, now in _renamed(old, new, "class").items():
-        here = f"{where}: {side} event {key}"
-        a, b = old[key], new[now]
-        yield _change(f"{side}-event-tag-changed", here, b["source"], f"{a['tag']} -> {b['tag']}")
-        old = {k: v for k, v in old.items() if k != key}
-        new = {k: v for k, v in new.items() if k != now}
+    renamed = _renamed(old, new, "class")
     for event in sorted(old.keys() | new.keys()):
         here = f"{where}: {side} event {event}"
-        if event not in new:
+        if event in renamed.values():
+            continue
+        if event in renamed:
+            yield from _event(side, here, old[event], new[renamed[event]])
+        elif event not in new:
             yield _change(f"{side}-event-removed", here, old[event]["source"])
-            continue
-        if event not in old:
+        elif event not in old:
             yield _change(f"{side}-event-added", here, new[event]["source"])
-            continue
-        a, b = old[event], new[event]
-        pointer = b["source"]
-        if a["tag"] != b["tag"]:
-            yield _change(f"{side}-event-tag-changed", here, pointer, f"{a['tag']} -> {b['tag']}")
-        if a["class"] != b["class"]:
-            yield _change("python-class-renamed", here, pointer, f"{a['class']} -> {b['class']}")
-        elif a["type"] != b["type"]:
-            yield _change(
-                f"{side}-event-type-changed", here, pointer, f"{a['type']} -> {b['type']}"
-            )
-        if a.get("helper") != b.get("helper") and a.get("helper"):
-            detail = f"conn.{a.get('helper')}() -> conn.{b.get('helper')}()"
-            yield _change("python-helper-renamed", here, pointer, detail)
+        else:
+            yield from _event(side, here, old[event], new[event])
+
+
+def _event(side: str, here: str, a: dict[str, Any], b: dict[str, Any]) -> Iterator[Change]:
+    pointer = b["source"]
+    if a["tag"] != b["tag"]:
+        yield _change(f"{side}-event-tag-changed", here, pointer, f"{a['tag']} -> {b['tag']}")
+    if a["class"] != b["class"]:
+        yield _change("python-class-renamed", here, pointer, f"{a['class']} -> {b['class']}")
+    elif a["type"] != b["type"]:
+        yield _change(f"{side}-event-type-changed", here, pointer, f"{a['type']} -> {b['type']}")
+    if a.get("helper") != b.get("helper") and a.get("helper"):
+        detail = f"conn.{a.get('helper')}() -> conn.{b.get('helper')}()"
+        yield _change("python-helper-renamed", here, pointer, detail)
 
 
 _LITERALS = re.compile(r"Literal\[[^\]]*\]")
