@@ -3,11 +3,12 @@
 export-codegen, the downstream app's tests (generated clients against a real
 server), check, package (and a fresh virtualenv that installs and imports the
 wheels), incremental codegen (edit one of several specs: the generator runs
-once, for that spec), and a broken spec's error.
+once, for that spec), a broken spec's error, and the API snapshot's lint and fix.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -263,5 +264,87 @@ def test_tailor_proposes_a_target_for_a_spec_dropped_into_specs(repo: Path) -> N
         pants(repo, "tailor", "::")
         build = (folder / "BUILD").read_text()
         assert "websocket_sdk(" in build and 'source="alerts.yaml"' in build, build
+        assert 'api_snapshot="alerts.api.json"' in build, build
     finally:
         shutil.rmtree(folder)
+
+
+def snapshot_runs(stderr: str) -> list[tuple[str, str]]:
+    return sorted(re.findall(r"for (Check|Record) the API snapshot (\S+) ", stderr))
+
+
+def test_lint_guards_the_api_snapshot_and_fix_records_allowed_changes(repo: Path) -> None:
+    """Remove a field of a server event: lint fails naming the rule and the pointer, and fix
+    refuses; bump the major version: fix records it; add an optional field: lint says so and
+    fix records it. Both are cached like codegen."""
+    spec = repo / "specs" / "chat" / "chat.asyncapi.yaml"
+    schemas = repo / "specs" / "chat" / "schemas.yaml"
+    snapshot = repo / "specs" / "chat" / "chat.api.json"
+    originals = {path: path.read_text() for path in (spec, schemas, snapshot)}
+
+    def joined(path: Path = snapshot) -> dict[str, object]:
+        fields = json.loads(path.read_text())["models"]["JoinedMessage"]["fields"]
+        assert isinstance(fields, dict)
+        return fields
+
+    try:
+        pants(repo, "lint", "specs::")  # the committed snapshots are current
+        again = pants(repo, "--keep-sandboxes=always", "lint", "specs::")
+        assert snapshot_runs(again.stderr) == []  # nothing changed: from the cache
+
+        members = "    members:\n      type: array\n      items: {type: string}\n"
+        assert members in originals[schemas]
+        schemas.write_text(
+            originals[schemas]
+            .replace(members, "")
+            .replace("required: [room_id, members]", "required: [room_id]")
+        )
+        broken = pants(repo, "--keep-sandboxes=always", "lint", "specs::", check=False)
+        assert broken.returncode != 0
+        assert snapshot_runs(broken.stderr) == [
+            ("Check", "specs/chat/chat.api.json"),
+            ("Record", "specs/chat/chat.api.json"),
+        ]  # the chat spec only: the feed's check is cached
+        assert (
+            "BREAKING server-field-removed [server-to-client] server model JoinedMessage: "
+            "field members (schemas.yaml#/JoinedMessage/properties/members): code that reads "
+            "it breaks" in broken.stderr
+        ), broken.stderr[-4000:]
+        assert (
+            "specs/chat/chat.api.json: 1 breaking changes need a new major version: bump "
+            "info.version to 2.0.0 (info.version 1.0.0), or undo them" in broken.stderr
+        )
+        refused = pants(repo, "fix", "specs::")
+        assert "specs:chat_sdk: not recorded: " in refused.stderr
+        assert snapshot.read_text() == originals[snapshot]
+
+        spec.write_text(originals[spec].replace("version: 1.0.0", "version: 2.0.0", 1))
+        bumped = pants(repo, "lint", "specs::", check=False)
+        assert bumped.returncode != 0 and "with a new major version" in bumped.stderr
+        pants(repo, "fix", "specs::")
+        assert "members" not in joined()
+        assert json.loads(snapshot.read_text())["version"] == "2.0.0"
+        pants(repo, "lint", "specs::")
+
+        schemas.write_text(
+            schemas.read_text().replace(
+                "    room_id: {type: string}\n  required: [room_id]",
+                "    room_id: {type: string}\n    topic: {type: string}\n  required: [room_id]",
+            )
+        )
+        added = pants(repo, "lint", "specs::", check=False)
+        assert added.returncode != 0
+        assert (
+            "INFO server-field-added [server-to-client] server model JoinedMessage: field topic"
+            in added.stderr
+        ), added.stderr[-4000:]
+        assert (
+            "no breaking changes (info.version 2.0.0): `pants fix specs:chat_sdk` records them"
+            in added.stderr
+        )
+        pants(repo, "fix", "specs::")
+        assert "topic" in joined()
+        pants(repo, "lint", "specs::")
+    finally:
+        for path, text in originals.items():
+            path.write_text(text)

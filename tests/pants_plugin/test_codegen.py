@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from textwrap import dedent
@@ -11,13 +12,22 @@ from textwrap import dedent
 import pytest
 from pants.backend.python import register as python_backend
 from pants.core import register as core_backend
+from pants.core.goals.fix import FixResult
+from pants.core.goals.lint import LintResult
+from pants.core.util_rules.partitions import _EmptyMetadata
 from pants.engine.addresses import Address
-from pants.engine.fs import Digest, DigestContents
+from pants.engine.fs import Digest, DigestContents, PathGlobs, Snapshot
 from pants.engine.internals.scheduler import ExecutionError
 from pants.engine.target import GeneratedSources, HydratedSources, HydrateSourcesRequest
 from pants.testutil.rule_runner import QueryRule, RuleRunner
 from sockgen_pants import register
 from sockgen_pants.codegen import GeneratePythonFromWebsocketSdkRequest
+from sockgen_pants.snapshot import (
+    ApiSnapshotFieldSet,
+    ApiSnapshotFixRequest,
+    ApiSnapshotLintRequest,
+    SnapshotOwner,
+)
 from sockgen_pants.target_types import WebsocketSdkSourceField, WebsocketSdkTarget
 
 COPIED = ("src/python/sockgen", "src/python/sockgen_runtime", "3rdparty/python")
@@ -46,6 +56,9 @@ def rule_runner() -> RuleRunner:
             QueryRule(GeneratedSources, [GeneratePythonFromWebsocketSdkRequest]),
             QueryRule(HydratedSources, [HydrateSourcesRequest]),
             QueryRule(DigestContents, [Digest]),
+            QueryRule(Snapshot, [PathGlobs]),
+            QueryRule(LintResult, [ApiSnapshotLintRequest.Batch]),
+            QueryRule(FixResult, [ApiSnapshotFixRequest.Batch]),
         ],
         target_types=[
             *core_backend.target_types(),
@@ -197,3 +210,83 @@ def test_the_direction_field_settles_an_untold_side(
     assert any(
         "sockgen warnings for specs/acme.asyncapi.yaml" in r.getMessage() for r in caplog.records
     ), [r.getMessage() for r in caplog.records]
+
+
+def check_snapshot(rule_runner: RuleRunner, address: Address) -> LintResult:
+    field_set = ApiSnapshotFieldSet.create(rule_runner.get_target(address))
+    batch = ApiSnapshotLintRequest.Batch("sockgen-api", (field_set,), _EmptyMetadata())
+    return rule_runner.request(LintResult, [batch])
+
+
+def record_snapshot(rule_runner: RuleRunner, address: Address) -> FixResult:
+    path = ApiSnapshotFieldSet.create(rule_runner.get_target(address)).snapshot_path
+    snapshot = rule_runner.request(Snapshot, [PathGlobs([path])])
+    batch = ApiSnapshotFixRequest.Batch(
+        "sockgen-api-snapshot", (path,), SnapshotOwner(address), snapshot
+    )
+    return rule_runner.request(FixResult, [batch])
+
+
+def written(rule_runner: RuleRunner, result: FixResult) -> None:
+    """What `pants fix` does with a result: write its files to the workspace."""
+    for content in rule_runner.request(DigestContents, [result.output.digest]):
+        Path(rule_runner.build_root, content.path).write_bytes(content.content)
+
+
+@pytest.mark.timeout(900)
+def test_the_api_snapshot_is_checked_and_recorded_when_allowed(
+    rule_runner: RuleRunner, caplog: pytest.LogCaptureFixture
+) -> None:
+    spec = Path("specs/chat/chat.asyncapi.yaml").read_text()
+    schemas = Path("specs/chat/schemas.yaml").read_text()
+    rule_runner.write_files(
+        {
+            "specs/chat/chat.asyncapi.yaml": spec,
+            "specs/chat/schemas.yaml": schemas,
+            "specs/BUILD": dedent(
+                """\
+                websocket_sdk(name="chat_sdk", source="chat/chat.asyncapi.yaml", dependencies=[":schemas"], api_snapshot="chat/chat.api.json")
+                files(name="schemas", sources=["chat/schemas.yaml"])
+                """
+            ),
+        }
+    )
+    chat = Address("specs", target_name="chat_sdk")
+    # no snapshot yet: lint fails and says how to record one; fix writes it
+    missing = check_snapshot(rule_runner, chat)
+    assert missing.exit_code == 1, missing
+    assert "no snapshot yet: `pants fix specs:chat_sdk` records the API" in missing.stdout
+    first = record_snapshot(rule_runner, chat)
+    assert first.did_change and first.output.files == ("specs/chat/chat.api.json",)
+    written(rule_runner, first)
+    recorded = json.loads(Path(rule_runner.build_root, "specs/chat/chat.api.json").read_text())
+    assert recorded["package"] == "chat_sdk" and recorded["version"] == "1.0.0"
+    assert "joined" in recorded["channels"]["room"]["server_events"]
+    assert check_snapshot(rule_runner, chat).exit_code == 0
+    assert not record_snapshot(rule_runner, chat).did_change
+
+    # a server event loses a field: breaking, refused until the major version is bumped
+    edited = schemas.replace("    members:\n      type: array\n      items: {type: string}\n", "")
+    edited = edited.replace("required: [room_id, members]", "required: [room_id]")
+    assert edited != schemas
+    rule_runner.write_files({"specs/chat/schemas.yaml": edited})
+    broken = check_snapshot(rule_runner, chat)
+    assert broken.exit_code == 1
+    assert (
+        "BREAKING server-field-removed [server-to-client] server model JoinedMessage: field "
+        "members (schemas.yaml#/JoinedMessage/properties/members)" in broken.stdout
+    ), broken.stdout
+    assert "bump info.version to 2.0.0" in broken.stdout
+    refused = record_snapshot(rule_runner, chat)
+    assert not refused.did_change
+    assert any("not recorded: " in r.getMessage() for r in caplog.records)
+
+    rule_runner.write_files(
+        {"specs/chat/chat.asyncapi.yaml": spec.replace("version: 1.0.0", "version: 2.0.0")}
+    )
+    bumped = check_snapshot(rule_runner, chat)
+    assert bumped.exit_code == 1 and "with a new major version" in bumped.stdout
+    allowed = record_snapshot(rule_runner, chat)
+    assert allowed.did_change
+    written(rule_runner, allowed)
+    assert check_snapshot(rule_runner, chat).exit_code == 0

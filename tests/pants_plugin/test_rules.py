@@ -22,7 +22,8 @@ from sockgen_pants.dependencies import (
     WebsocketSdkRuntimeFieldSet,
 )
 from sockgen_pants.layout_rules import WebsocketSdkLayout, WebsocketSdkLayoutRequest
-from sockgen_pants.tailor import PutativeWebsocketSdkTargetsRequest
+from sockgen_pants.snapshot import ApiSnapshotFieldSet
+from sockgen_pants.tailor import PutativeWebsocketSdkTargetsRequest, snapshot_name
 from sockgen_pants.target_types import WebsocketSdkTarget
 
 CHAT = dedent(
@@ -205,6 +206,8 @@ def test_tailor_proposes_targets_for_unowned_asyncapi_files(rule_runner: RuleRun
             # not documents: a fragment a spec $refs, and an OpenAPI spec (it needs a config)
             "api/schemas.yaml": "Message:\n  type: object\n  description: 'asyncapi: 3.0.0'\n",
             "api/rest.openapi.yaml": "openapi: 3.1.0\n",
+            # a snapshot (a field of the surface may be named asyncapi)
+            "api/chat.api.json": '{\n"asyncapi": 1, "sockgen_api": 1}',
         }
     )
     result = rule_runner.request(
@@ -221,28 +224,78 @@ def test_tailor_proposes_targets_for_unowned_asyncapi_files(rule_runner: RuleRun
                 "api",
                 "market_data_sdk",
                 ["Market Data.asyncapi.json"],
-                kwargs={"source": "Market Data.asyncapi.json"},
+                kwargs={
+                    "source": "Market Data.asyncapi.json",
+                    "api_snapshot": "Market Data.api.json",
+                },
             ),
             PutativeTarget.for_target_type(
                 WebsocketSdkTarget,
                 "api",
                 "chat_sdk",
                 ["chat.asyncapi.yaml"],
-                kwargs={"source": "chat.asyncapi.yaml"},
+                kwargs={"source": "chat.asyncapi.yaml", "api_snapshot": "chat.api.json"},
             ),
             PutativeTarget.for_target_type(
                 WebsocketSdkTarget,
                 "api",
                 "streaming_sdk",
                 ["streaming.yml"],
-                kwargs={"source": "streaming.yml"},
+                kwargs={"source": "streaming.yml", "api_snapshot": "streaming.api.json"},
             ),
             PutativeTarget.for_target_type(
                 WebsocketSdkTarget,
                 "api/ticker",
                 "ticker_sdk",
                 ["asyncapi.json"],
-                kwargs={"source": "asyncapi.json"},
+                kwargs={"source": "asyncapi.json", "api_snapshot": "asyncapi.api.json"},
             ),
         ]
     )
+
+
+def test_tailor_can_leave_the_snapshot_out(rule_runner: RuleRunner) -> None:
+    rule_runner.set_options(["--sockgen-tailor-api-snapshot=false"])
+    rule_runner.write_files({"api/chat.v2.yaml": CHAT})
+    result = rule_runner.request(
+        PutativeTargets, [PutativeWebsocketSdkTargetsRequest(("api",)), AllOwnedSources([])]
+    )
+    assert [dict(t.kwargs) for t in result] == [{"source": "chat.v2.yaml"}]
+
+
+def test_two_specs_in_a_folder_get_two_snapshots() -> None:
+    assert snapshot_name("api/chat.v1.yaml") == "chat.v1.api.json"
+    assert snapshot_name("api/chat.v2.asyncapi.json") == "chat.v2.api.json"
+    assert snapshot_name("api/.asyncapi.yaml") == "spec.api.json"
+
+
+@pytest.mark.parametrize(
+    "value", ["../chat.api.json", "/abs/chat.api.json", "chat.yaml", "a/../../b.json"]
+)
+def test_an_api_snapshot_outside_the_folder_or_not_json_is_refused(
+    rule_runner: RuleRunner, value: str
+) -> None:
+    rule_runner.write_files(
+        {
+            "specs/chat.asyncapi.yaml": CHAT,
+            "specs/BUILD": f'websocket_sdk(name="chat", source="chat.asyncapi.yaml", api_snapshot="{value}")',
+        }
+    )
+    with pytest.raises(ExecutionError) as info:
+        rule_runner.get_target(Address("specs", target_name="chat"))
+    assert "The `api_snapshot` field of specs:chat must be a `.json` file" in str(info.value)
+
+
+def test_the_snapshot_path_is_from_the_build_root(rule_runner: RuleRunner) -> None:
+    rule_runner.write_files(
+        {
+            "specs/chat.asyncapi.yaml": CHAT,
+            "specs/BUILD": 'websocket_sdk(name="chat", source="chat.asyncapi.yaml", api_snapshot="api/chat.api.json")',
+        }
+    )
+    tgt = rule_runner.get_target(Address("specs", target_name="chat"))
+    assert ApiSnapshotFieldSet.create(tgt).snapshot_path == "specs/api/chat.api.json"
+    rule_runner.write_files(
+        {"specs/BUILD": 'websocket_sdk(name="chat", source="chat.asyncapi.yaml")'}
+    )
+    assert ApiSnapshotFieldSet.opt_out(rule_runner.get_target(Address("specs", target_name="chat")))

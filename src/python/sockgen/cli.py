@@ -1,4 +1,5 @@
-"""The ``sockgen`` command: ``generate-client`` (the generator for people without Pants), ``inspect``.
+"""The ``sockgen`` command: ``generate-client`` (the generator for people without Pants),
+``inspect``, ``api``, ``diff`` and ``snapshot``.
 
 Only the CLI may fetch a URL (``--schema https://...``); the library reads
 local files only. It never writes outside ``--output``: the output folder is
@@ -19,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from . import snapshot
 from .diff import at_least, diff, render
 from .errors import SpecError, one_line
 from .generate import Generated, build_api, generate
@@ -83,6 +85,31 @@ def _parser() -> argparse.ArgumentParser:
         help="exit 1 when a change is at least this severe (default: breaking)",
     )
     compare.set_defaults(run=diff_specs)
+    snap = sub.add_parser(
+        "snapshot",
+        help="check a committed API snapshot against the spec (exit 1 if it differs), or "
+        "--write it when the change is allowed",
+        parents=[spec_options],
+    )
+    snap.add_argument("schema", help="spec file (JSON or YAML)")
+    snap.add_argument("snapshot", help="the snapshot file (`sockgen api` output)")
+    snap.add_argument(
+        "--write",
+        action="store_true",
+        help="rewrite the snapshot when the change is allowed: nothing breaking, or a new "
+        "major info.version; exit 1 and leave it otherwise",
+    )
+    snap.add_argument(
+        "--accept-breaking",
+        action="store_true",
+        help="with --write: record breaking changes without a new major version",
+    )
+    snap.add_argument(
+        "--fix-command",
+        help="the command named in messages as the one that records a change "
+        "(default: this command with --write)",
+    )
+    snap.set_defaults(run=snapshot_spec)
     return parser
 
 
@@ -257,6 +284,26 @@ def diff_specs(args: argparse.Namespace) -> int:
     changes = diff(old, new)
     sys.stdout.write(render(changes, args.format))
     return 1 if at_least(changes, args.fail_on) else 0
+
+
+def snapshot_spec(args: argparse.Namespace) -> int:
+    path = Path(args.snapshot)
+    recorded = snapshot.read(path)
+    now = _surface(args.schema, args.config, args)
+    fix = args.fix_command or f"sockgen snapshot {args.schema} {args.snapshot} --write"
+    verdict = snapshot.check(recorded, now, fix=fix, accept_breaking=args.accept_breaking)
+    if verdict.changes:
+        sys.stdout.write(render(verdict.changes, "text"))
+    if verdict.current:
+        print(f"{path}: {verdict.reason}")
+        return 0
+    if args.write and verdict.allowed:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dumps(now), encoding="utf-8")
+        print(f"{path}: recorded the API of {args.schema}")
+        return 0
+    print(f"{path}: {verdict.reason}")
+    return 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:

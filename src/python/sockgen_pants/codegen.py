@@ -30,6 +30,7 @@ from pants.engine.target import (
     GeneratedSources,
     GenerateSourcesRequest,
     SourcesField,
+    Target,
     TransitiveTargets,
     TransitiveTargetsRequest,
 )
@@ -84,18 +85,31 @@ async def build_generator(_: SockgenGeneratorRequest, subsystem: WebsocketSdkSub
     )
 
 
-@rule(desc="Generate Python from a WebSocket API spec")
-async def generate_python_from_websocket_sdk(
-    request: GeneratePythonFromWebsocketSdkRequest,
-) -> GeneratedSources:
-    tgt = request.protocol_target
+@dataclass(frozen=True)
+class SdkInputsRequest:
+    """What the generator needs in its sandbox to read a websocket_sdk's spec."""
+
+    target: Target
+
+
+@dataclass(frozen=True)
+class SdkInputs:
+    digest: Digest
+    """The spec, every file it reaches (the target's dependencies) and its config."""
+    spec: str
+    options: tuple[str, ...]
+    """``--package`` and, where the target sets them, ``--config`` and ``--direction``."""
+    package: str
+
+
+@rule(desc="Gather a websocket_sdk's spec files", level=LogLevel.DEBUG)
+async def sdk_inputs(request: SdkInputsRequest) -> SdkInputs:
+    tgt = request.target
     spec = tgt[WebsocketSdkSourceField].file_path
     package = package_name(tgt)
     config = config_path(tgt)
-
     transitive = await Get(TransitiveTargets, TransitiveTargetsRequest([tgt.address]))
-    generator, sources, config_digest = await MultiGet(
-        Get(Pex, SockgenGeneratorRequest()),
+    sources, config_digest = await MultiGet(
         Get(
             SourceFiles,
             SourceFilesRequest(
@@ -118,21 +132,26 @@ async def generate_python_from_websocket_sdk(
             ),
         ),
     )
-    input_digest = await Get(Digest, MergeDigests([sources.snapshot.digest, config_digest]))
-    argv = [
-        "generate-client",
-        "--schema",
-        spec,
-        "--output",
-        OUTPUT_DIR,
-        "--package",
-        package,
-    ]
+    digest = await Get(Digest, MergeDigests([sources.snapshot.digest, config_digest]))
+    options = ["--package", package]
     if config:
-        argv += ["--config", config]
+        options += ["--config", config]
     direction = tgt[WebsocketSdkDirectionField].value
     if direction:
-        argv += ["--direction", direction]
+        options += ["--direction", direction]
+    return SdkInputs(digest, spec, tuple(options), package)
+
+
+@rule(desc="Generate Python from a WebSocket API spec")
+async def generate_python_from_websocket_sdk(
+    request: GeneratePythonFromWebsocketSdkRequest,
+) -> GeneratedSources:
+    tgt = request.protocol_target
+    generator, inputs = await MultiGet(
+        Get(Pex, SockgenGeneratorRequest()), Get(SdkInputs, SdkInputsRequest(tgt))
+    )
+    spec, package, input_digest = inputs.spec, inputs.package, inputs.digest
+    argv = ["generate-client", "--schema", spec, "--output", OUTPUT_DIR, *inputs.options]
     result = await Get(
         FallibleProcessResult,
         PexProcess(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from . import codegen, dependencies, layout_rules, module_mapper, tailor
+from . import codegen, dependencies, layout_rules, module_mapper, snapshot, tailor
 from . import target_types as sdk_target_types
 from .target_types import WebsocketSdkTarget, WebsocketSpecFilesTarget
 
@@ -17,6 +17,7 @@ def rules() -> Iterable[Any]:
         *dependencies.rules(),
         *codegen.rules(),
         *tailor.rules(),
+        *snapshot.rules(),
     )
 
 

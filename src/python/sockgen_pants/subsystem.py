@@ -39,6 +39,17 @@ class WebsocketSdkSubsystem(Subsystem):
         help="If true, `tailor` proposes `websocket_sdk` targets for `*.asyncapi.{yaml,yml,json}` files.",
         advanced=True,
     )
+    tailor_api_snapshot = BoolOption(
+        default=True,
+        help=softwrap(
+            """
+            If true, the targets `tailor` proposes name an `api_snapshot` (`chat.api.json` for
+            `chat.asyncapi.yaml`): `pants fix` then records the API, and `pants lint` checks
+            every later change to it.
+            """
+        ),
+        advanced=True,
+    )
 
     #: The modules generated code imports, and the requirement that usually provides each.
     runtime_modules = (

@@ -28,6 +28,7 @@ from .subsystem import WebsocketSdkSubsystem
 from .target_types import WebsocketSdkTarget
 
 PATTERNS = ("*.yaml", "*.yml", "*.json")
+SNAPSHOT_SUFFIX = ".api.json"
 _NAMED = (".asyncapi.yaml", ".asyncapi.yml", ".asyncapi.json")
 _ASYNCAPI_KEY = re.compile(rb'^asyncapi\s*:|^\s*\{?\s*"asyncapi"\s*:', re.MULTILINE)
 
@@ -40,6 +41,14 @@ def is_asyncapi_document(path: str, head: bytes) -> bool:
 @dataclass(frozen=True)
 class PutativeWebsocketSdkTargetsRequest(PutativeTargetsRequest):
     pass
+
+
+def snapshot_name(path: str) -> str:
+    """The snapshot tailor proposes beside a spec: ``chat.api.json`` for ``chat.asyncapi.yaml``
+    (``chat.v2.api.json`` for ``chat.v2.yaml``: two specs in a folder get two snapshots)."""
+    stem = os.path.splitext(os.path.basename(path))[0]
+    stem = stem[: -len(".asyncapi")] if stem.endswith(".asyncapi") else stem
+    return (stem or "spec") + SNAPSHOT_SUFFIX
 
 
 def target_name(path: str) -> str:
@@ -56,7 +65,11 @@ async def find_putative_websocket_sdks(
     if not subsystem.tailor:
         return PutativeTargets()
     found = await Get(Paths, PathGlobs, request.path_globs(*PATTERNS))
-    candidates = sorted(set(found.files) - set(all_owned_sources))
+    candidates = sorted(
+        path
+        for path in set(found.files) - set(all_owned_sources)
+        if not path.endswith(SNAPSHOT_SUFFIX)  # a snapshot, named by a target's api_snapshot
+    )
     contents = await Get(DigestContents, PathGlobs(candidates)) if candidates else ()
     unowned = sorted(c.path for c in contents if is_asyncapi_document(c.path, c.content))
     return PutativeTargets(
@@ -65,7 +78,10 @@ async def find_putative_websocket_sdks(
             path=os.path.dirname(path),
             name=target_name(path),
             triggering_sources=[os.path.basename(path)],
-            kwargs={"source": os.path.basename(path)},
+            kwargs={
+                "source": os.path.basename(path),
+                **({"api_snapshot": snapshot_name(path)} if subsystem.tailor_api_snapshot else {}),
+            },
         )
         for path in unowned
     )

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
 from typing import Any, Iterable
 
 from pants.backend.python.target_types import PythonResolveField
+from pants.engine.addresses import Address
 from pants.engine.rules import collect_rules, rule
 from pants.engine.target import (
     COMMON_TARGET_FIELDS,
     AllTargets,
     Dependencies,
+    InvalidFieldException,
     MultipleSourcesField,
     SingleSourceField,
     StringField,
@@ -59,6 +62,38 @@ class WebsocketSdkDirectionField(StringField):
     )
 
 
+class WebsocketSdkApiSnapshotField(StringField):
+    alias = "api_snapshot"
+    help = help_text(
+        """
+        A committed snapshot of the spec's API surface (`sockgen api`), relative to this BUILD
+        file's folder, e.g. `chat.api.json`. `pants lint` fails when the spec's surface differs
+        from it, listing each change classified by direction, and refuses a breaking change
+        unless the spec's `info.version` has a new major number; `pants fix` rewrites it
+        (or writes it the first time) when the change is allowed.
+        """
+    )
+
+    @classmethod
+    def compute_value(cls, raw_value: str | None, address: Address) -> str | None:
+        value = super().compute_value(raw_value, address)
+        if value is None:
+            return None
+        parts = PurePosixPath(value).parts
+        if not value.endswith(".json") or value.startswith("/") or ".." in parts:
+            raise InvalidFieldException(
+                f"The `{cls.alias}` field of {address} must be a `.json` file in or under the "
+                f"BUILD file's folder, not {value!r}."
+            )
+        return value
+
+    def path(self, address: Address) -> str | None:
+        """The snapshot's path from the build root."""
+        if self.value is None:
+            return None
+        return str(PurePosixPath(address.spec_path, self.value))
+
+
 class WebsocketSdkDependenciesField(Dependencies):
     help = help_text(
         """
@@ -87,6 +122,7 @@ class WebsocketSdkTarget(Target):
         WebsocketSdkConfigField,
         WebsocketSdkPackageField,
         WebsocketSdkDirectionField,
+        WebsocketSdkApiSnapshotField,
         WebsocketSdkDependenciesField,
         WebsocketSdkPythonResolveField,
         WebsocketSdkPythonSourceRootField,

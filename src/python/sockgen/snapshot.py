@@ -1,0 +1,123 @@
+"""A committed API snapshot, checked against its spec: what ``sockgen snapshot`` decides.
+
+A snapshot is the spec's surface (``surface.py``) as of the last accepted change,
+committed beside the spec. ``check`` compares it with the spec's surface now and
+says whether it is current; when it is not, whether rewriting it is *allowed*:
+a change with nothing breaking always is; a breaking one only when the spec's
+``info.version`` has a greater major number than the snapshot's (``1.4.0`` to
+``2.0.0``, ``v1`` to ``v2``). ``pants lint`` fails on any difference, ``pants fix``
+rewrites the snapshot when it is allowed (``sockgen_pants/snapshot.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .diff import Change, at_least
+from .diff import diff as diff_surfaces
+from .errors import SpecError, one_line
+from .surface import VERSION, dumps
+
+_MAJOR = re.compile(r"\s*[vV]?(\d+)")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The snapshot against the spec's surface now."""
+
+    current: bool
+    """The snapshot holds exactly the surface (nothing to do)."""
+    allowed: bool
+    """Rewriting the snapshot is allowed (always, when it is current)."""
+    reason: str
+    """One sentence for the user: what is wrong and what to do, or that all is well."""
+    changes: list[Change] = field(default_factory=list)
+
+
+def major(version: str | None) -> int | None:
+    """The major number of ``info.version`` (``2`` for ``2.1.0``, ``v2``, ``2024.1``), if any."""
+    found = _MAJOR.match(version or "")
+    return int(found.group(1)) if found else None
+
+
+def read(path: Path) -> dict[str, Any] | None:
+    """The snapshot at ``path``; None when there is none yet."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except UnicodeDecodeError as exc:
+        raise SpecError(
+            f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=str(path)
+        ) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SpecError(
+            f"not a sockgen API snapshot: {one_line(exc.msg)}",
+            file=str(path),
+            line=exc.lineno,
+            column=exc.colno,
+        ) from None
+    if not isinstance(data, dict) or "sockgen_api" not in data:
+        raise SpecError("not a sockgen API snapshot (no `sockgen_api` key)", file=str(path))
+    return data
+
+
+def check(
+    recorded: dict[str, Any] | None,
+    now: dict[str, Any],
+    *,
+    fix: str,
+    accept_breaking: bool = False,
+) -> Verdict:
+    """Compare the ``recorded`` snapshot with the surface ``now``; ``fix`` is the command
+    that records a change (``pants fix ...`` under Pants), for the sentences."""
+    if recorded is None:
+        return Verdict(False, True, f"no snapshot yet: `{fix}` records the API")
+    if recorded.get("sockgen_api") != VERSION:
+        return Verdict(
+            False,
+            False,
+            f"the snapshot is in surface format {recorded.get('sockgen_api')!r}, this sockgen "
+            f"writes format {VERSION}: compare by hand, then delete it and run `{fix}`",
+        )
+    if dumps(recorded) == dumps(now):
+        return Verdict(True, True, "the snapshot is up to date")
+    changes = diff_surfaces(recorded, now)
+    old_version, new_version = recorded.get("version"), now.get("version")
+    versions = f"info.version {old_version} -> {new_version}"
+    if old_version == new_version:
+        versions = f"info.version {new_version}"
+    breaking = at_least(changes, "breaking")
+    if not changes:
+        return Verdict(False, True, f"no API changes ({versions}): `{fix}` records it", changes)
+    if not breaking:
+        return Verdict(
+            False, True, f"no breaking changes ({versions}): `{fix}` records them", changes
+        )
+    old_major, new_major = major(old_version), major(new_version)
+    if accept_breaking:
+        return Verdict(
+            False, True, f"breaking changes accepted by the caller ({versions})", changes
+        )
+    if old_major is not None and new_major is not None and new_major > old_major:
+        return Verdict(
+            False,
+            True,
+            f"{len(breaking)} breaking changes with a new major version ({versions}): "
+            f"`{fix}` records them",
+            changes,
+        )
+    if old_major is None or new_major is None:
+        bump = f"info.version has no major number to bump ({versions}): undo them, or delete "
+        bump += f"the snapshot and run `{fix}` to accept them"
+    else:
+        bump = f"bump info.version to {old_major + 1}.0.0 ({versions}), or undo them"
+    return Verdict(
+        False, False, f"{len(breaking)} breaking changes need a new major version: {bump}", changes
+    )
