@@ -45,6 +45,7 @@ class MessageReceived(SockgenModel):
 class Subscribed(SockgenModel):
     type: Literal["subscribed"] = "subscribed"
     channel: str
+    status: Literal["active", "paused"] = "active"
 
 
 ServerEvent = Annotated[Union[MessageReceived, Subscribed], Field(discriminator="type")]
@@ -54,6 +55,7 @@ CHANNEL: ChannelSpec[MessageReceived | Subscribed] = ChannelSpec(
     server_events=TypeAdapter(ServerEvent),
     event_names={MessageReceived: "message_received", Subscribed: "subscribed"},
     name="rooms",
+    tag="type",
 )
 
 

@@ -10,7 +10,7 @@ import pytest
 from runtime.drivers import open_driver
 from runtime.events import MessageReceived, SendMessage, Subscribe, Subscribed, message
 from runtime.wsserver import WsServer, close_with, record
-from sockgen_runtime import ConnectionLost, InvalidMessage, WebSocketConnectError
+from sockgen_runtime import ConnectionLost, InvalidMessage, UnknownEvent, WebSocketConnectError
 from websockets.asyncio.server import ServerConnection
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.parametrize("transport", ["sync", "async"])]
@@ -212,3 +212,80 @@ async def test_refused_handshake_is_a_connect_error(server: WsServer, transport:
     server.refuse_next = 1
     with pytest.raises(WebSocketConnectError, match="could not connect to ws://127.0.0.1"):
         await open_driver(transport, server.url)
+
+
+DRIFT = [
+    '{"type":"who_knows","channel":"g","n":1}',  # an event the spec does not list
+    '{"type":"subscribed","channel":"g","status":"archived"}',  # a value it does not list
+    '{"type":"subscribed"}',  # a known event without its required field: an error still
+    '["type","who_knows"]',  # JSON, not an object: an error
+    "not json {",
+    '{"channel":"g"}',  # no tag at all: an error
+]
+
+
+async def test_unknown_events_are_delivered_when_asked_and_errors_stay_errors(
+    server: WsServer, transport: str
+) -> None:
+    async def script(ws: ServerConnection, i: int) -> None:
+        for frame in [*DRIFT, message("still here")]:
+            await ws.send(frame)
+        await ws.close()
+
+    server.script = script
+    conn = await open_driver(transport, server.url, unknown_events="deliver")
+    errors: list[InvalidMessage] = []
+    conn.on("error", errors.append)
+    events = await conn.events()
+    unknown = [e for e in events if isinstance(e, UnknownEvent)]
+    assert [(e.reason, e.tag, e.raw) for e in unknown] == [
+        ("unknown_event", "who_knows", DRIFT[0]),
+        ("unknown_value", "subscribed", DRIFT[1]),
+    ]
+    assert unknown[0].data == {"type": "who_knows", "channel": "g", "n": 1}
+    assert [type(e) for e in events] == [UnknownEvent, UnknownEvent, MessageReceived]
+    assert [(e.kind, e.raw) for e in errors] == [
+        ("validation_error", DRIFT[2]),
+        ("validation_error", DRIFT[3]),
+        ("invalid_json", DRIFT[4]),
+        ("validation_error", DRIFT[5]),
+    ]
+
+
+async def test_by_default_unknown_events_go_to_the_error_hook(
+    server: WsServer, transport: str
+) -> None:
+    async def script(ws: ServerConnection, i: int) -> None:
+        for frame in [*DRIFT[:2], message("still here")]:
+            await ws.send(frame)
+        await ws.close()
+
+    server.script = script
+    conn = await open_driver(transport, server.url)
+    errors: list[InvalidMessage] = []
+    conn.on("error", errors.append)
+    unknown: list[UnknownEvent] = []
+    conn.on("unknown", unknown.append)  # registered, never called without "deliver"
+    assert [e.content for e in await conn.events()] == ["still here"]
+    assert [(e.kind, e.raw) for e in errors] == [
+        ("unknown_event", DRIFT[0]),
+        ("validation_error", DRIFT[1]),
+    ]
+    assert unknown == []
+
+
+async def test_dispatch_sends_unknown_events_to_their_handlers(
+    server: WsServer, transport: str
+) -> None:
+    async def script(ws: ServerConnection, i: int) -> None:
+        for frame in [DRIFT[0], message("a"), DRIFT[1]]:
+            await ws.send(frame)
+        await ws.close()
+
+    server.script = script
+    conn = await open_driver(transport, server.url, unknown_events="deliver")
+    got: list[tuple[str, object]] = []
+    conn.on("unknown", lambda e: got.append(("unknown", e.tag)))
+    conn.on("message_received", lambda e: got.append(("msg", e.content)))
+    await conn.dispatch_events()
+    assert got == [("unknown", "who_knows"), ("msg", "a"), ("unknown", "subscribed")]

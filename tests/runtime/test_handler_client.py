@@ -8,7 +8,7 @@ from typing import Any, Union
 import pytest
 from runtime.events import CHANNEL, MessageReceived, SendMessage, Subscribe, Subscribed, message
 from runtime.wsserver import WsServer
-from sockgen_runtime import AsyncHandlerClient, InvalidMessage, NotConnectedError
+from sockgen_runtime import AsyncHandlerClient, InvalidMessage, NotConnectedError, UnknownEvent
 from websockets.asyncio.server import ServerConnection
 
 pytestmark = pytest.mark.asyncio
@@ -175,3 +175,33 @@ async def test_send_before_handle_is_a_clear_error() -> None:
         await RoomsClient("localhost:1", path_params={"room_id": "x"}).send_message(
             Subscribe(channel="x")
         )
+
+
+class Lenient(Recording):
+    unknown_events = "deliver"
+
+    async def handle_unknown_event(self, event: UnknownEvent) -> None:
+        self.calls.append(("handle_unknown_event", (event.reason, event.tag)))
+
+
+@pytest.mark.parametrize("cls", [Recording, Lenient])
+async def test_unknown_events_go_to_their_hook_when_the_class_asks(
+    server: WsServer, cls: type[Recording]
+) -> None:
+    async def script(ws: ServerConnection, i: int) -> None:
+        await ws.recv()
+        await ws.send('{"type":"who_knows"}')
+        await ws.send(message("a"))
+        await ws.close()
+
+    server.script = script
+    client = cls(host(server), path_params={"room_id": "r"})
+    await client.handle()
+    hooks = [call for call in client.calls if call[0].startswith("handle_")]
+    first = (
+        ("handle_unknown_event", ("unknown_event", "who_knows"))
+        if cls is Lenient
+        else ("handle_invalid_message", "unknown_event")
+    )
+    assert hooks[0] == first
+    assert hooks[1][0] == "handle_message" and hooks[1][1].content == "a"

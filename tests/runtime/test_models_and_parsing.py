@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+from typing import Any, Literal
 
 import pytest
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from runtime.events import CHANNEL, MessageReceived, SendMessage, Subscribe, Subscribed
+from sockgen_runtime import ChannelSpec, SockgenModel
 from sockgen_runtime._core import encode_json
 from sockgen_runtime._dispatch import HandlerRegistry
 from sockgen_runtime._parsing import classify
@@ -52,7 +54,12 @@ def test_one_adapter_parses_each_event_type() -> None:
 
 def test_unknown_fields_are_kept() -> None:
     event = CHANNEL.parse('{"type":"subscribed","channel":"g","new_field":1}')
-    assert event.model_dump(by_alias=True) == {"type": "subscribed", "channel": "g", "new_field": 1}
+    assert event.model_dump(by_alias=True) == {
+        "type": "subscribed",
+        "channel": "g",
+        "status": "active",
+        "new_field": 1,
+    }
 
 
 @pytest.mark.parametrize(
@@ -107,3 +114,70 @@ def test_frames_match_wire_names_only() -> None:
         CHANNEL.parse('{"type":"message_received","channel":"g","content":"x","user_name":"eve"}')
     # constructing in Python takes either
     assert MessageReceived(channel="g", content="x", user_name="ann").user_name == "ann"
+
+
+class Ticker(SockgenModel):
+    event: Literal["ticker"] = "ticker"
+    price: float
+    side: Literal["buy", "sell"]
+
+
+class Trade(SockgenModel):
+    kind: Literal["trade"] = "trade"
+    price: float
+
+
+ONE_EVENT: ChannelSpec[Ticker] = ChannelSpec(
+    path="/", server_events=TypeAdapter(Ticker), event_names={Ticker: "ticker"}, tag="event"
+)
+UNTAGGED: ChannelSpec[Ticker | Trade] = ChannelSpec(
+    path="/",
+    server_events=TypeAdapter(Ticker | Trade),
+    event_names={Ticker: "ticker", Trade: "trade"},
+)
+
+
+def drift(channel: ChannelSpec[Any], frame: str) -> tuple[str, object] | None:
+    with pytest.raises(ValidationError) as info:
+        channel.parse(frame)
+    unknown = channel.unknown(frame, info.value)
+    return None if unknown is None else (unknown.reason, unknown.tag)
+
+
+@pytest.mark.parametrize(
+    ("channel", "frame", "expected"),
+    [
+        # a discriminated union: the tag names no event; a value no member lists
+        (CHANNEL, '{"type": "nope"}', ("unknown_event", "nope")),
+        (CHANNEL, '{"type": 7}', ("unknown_event", 7)),
+        (
+            CHANNEL,
+            '{"type": "subscribed", "channel": "g", "status": "x"}',
+            ("unknown_value", "subscribed"),
+        ),
+        (CHANNEL, '{"type": "subscribed"}', None),  # a required field missing: an error
+        (CHANNEL, '{"type": "subscribed", "channel": 1}', None),  # a wrong type: an error
+        (CHANNEL, "[1]", None),
+        (CHANNEL, '"subscribed"', None),
+        # one event: its Literal tag tells, whatever else the frame lacks
+        (ONE_EVENT, '{"event": "book", "bids": []}', ("unknown_event", "book")),
+        (ONE_EVENT, '{"event": "ticker", "price": 1, "side": "hold"}', ("unknown_value", "ticker")),
+        (ONE_EVENT, '{"event": "ticker", "side": "hold"}', None),
+        # no tag property: an unknown event cannot be told from a malformed one
+        (UNTAGGED, '{"event": "book"}', None),
+        (UNTAGGED, '{"event": "ticker", "side": "hold"}', None),
+    ],
+)
+def test_what_counts_as_an_event_the_spec_does_not_list(
+    channel: ChannelSpec[Any], frame: str, expected: tuple[str, object] | None
+) -> None:
+    assert drift(channel, frame) == expected
+
+
+def test_a_plain_text_channel_has_no_unknown_events() -> None:
+    text: ChannelSpec[str] = ChannelSpec(
+        path="/", server_events=TypeAdapter(Literal["a"]), event_names={}, raw_text=True
+    )
+    with pytest.raises(ValidationError) as info:
+        text.parse("b")
+    assert text.unknown("b", info.value) is None

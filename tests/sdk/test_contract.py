@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -213,7 +214,8 @@ from feed_sdk import Acme
 from feed_sdk.feed import MessageReceivedEvent, SubscribeEvent
 
 def wrong() -> None:
-    with Acme(base_url="wss://x").feed.connect(channel="general") as conn:
+    Acme(base_url="wss://x").feed.connect(channel="general")
+    with Acme(base_url="wss://x").feed.connect(token="t", channel="general") as conn:
         conn.room.send_message(channel="g", content=1)
         conn.send(SubscribeEvent(chanel="g"))
         conn.send({"type": "subscribe", "chanel": "g"})
@@ -240,7 +242,9 @@ def test_contract_user_code_type_checks(sdk_root: Path, tmp_path: Path) -> None:
 
 def test_mistakes_are_type_errors(sdk_root: Path, tmp_path: Path) -> None:
     out = mypy(sdk_root, WRONG_CODE, tmp_path).stdout
-    assert 'Missing named argument "token"' in out
+    # connect() is overloaded on unknown_events: mypy names it and lists both signatures
+    assert 'user_code.py:6: error: No overload variant of "connect" of "FeedResource"' in out
+    assert "note:     def connect(*, token: str," in out
     assert 'Argument "content" to "send_message"' in out
     assert 'Unexpected keyword argument "chanel"' in out
     # a dict is checked against the client events' TypedDicts: a wrong key, a wrong value
@@ -248,7 +252,7 @@ def test_mistakes_are_type_errors(sdk_root: Path, tmp_path: Path) -> None:
     errors = {
         int(line.split(":")[1]) for line in out.splitlines() if line.startswith("user_code.py:")
     }
-    assert {9, 10, 11} <= errors, out
+    assert {10, 11, 12} <= errors, out
     assert "on" in out and "MessageReceivedEvent" in out  # a handler typed for the wrong event
 
 
@@ -296,26 +300,49 @@ def test_the_readme_quick_start_runs(
     assert printed.startswith(("action='joined' room_id='example'", "type='subscribed'")), printed
 
 
+def run_readme_example(readme: Path, chosen: Callable[[str], bool]) -> None:
+    """Run the one code block of ``readme`` that ``chosen`` picks, with the SDKs importable."""
+    (code,) = (block for block in readme_blocks(readme) if chosen(block))
+    sys.path.insert(0, str(readme.parent.parent))
+    try:
+        exec(compile(code, str(readme), "exec"), {})
+    finally:
+        sys.path.remove(str(readme.parent.parent))
+
+
+#: The README examples that run with nothing else (on the generated fake), and how each
+#: one's output starts, per SDK.
+README_EXAMPLES = {
+    "testing": (
+        lambda block: ".testing import" in block and "unknown_events" not in block,
+        {"chat_sdk": "action='join' user_name='ann'", "feed_sdk": "type='subscribe' channel="},
+    ),
+    "unknown_events": (
+        lambda block: 'unknown_events="deliver"' in block,
+        {
+            "chat_sdk": "unknown_event not_in_the_spec\n",
+            "feed_sdk": "unknown_event not_in_the_spec\n",
+        },
+    ),
+}
+
+
 @pytest.mark.parametrize("package", ["chat_sdk", "feed_sdk"])
-def test_the_readme_testing_example_runs(
+@pytest.mark.parametrize("example", sorted(README_EXAMPLES))
+def test_the_readme_examples_of_the_fake_run(
     sdk_root: Path,
     package: str,
+    example: str,
     capsys: pytest.CaptureFixture[str],
     chat_sdk: dict[str, ModuleType],
     feed_sdk: dict[str, ModuleType],
 ) -> None:
-    """The README's example of the generated fake, as a user copies it: nothing else runs."""
-    readme = sdk_root / package / "README.md"
-    (code,) = (block for block in readme_blocks(readme) if ".testing import" in block)
-    sys.path.insert(0, str(sdk_root))
-    try:
-        exec(compile(code, str(readme), "exec"), {})
-    finally:
-        sys.path.remove(str(sdk_root))
+    """The README's examples on the generated fake, as a user copies them: the fake's
+    own (the client sends its first event), and ``unknown_events="deliver"``'s."""
+    chosen, starts = README_EXAMPLES[example]
+    run_readme_example(sdk_root / package / "README.md", chosen)
     printed = capsys.readouterr().out
-    assert printed.startswith(
-        ("action='join' user_name='ann'", "type='subscribe' channel=")
-    ), printed
+    assert printed.startswith(starts[package]), printed
 
 
 FAKE_CODE = """
@@ -351,3 +378,60 @@ def test_the_fake_is_typed(sdk_root: Path, tmp_path: Path) -> None:
     assert "error:" not in ok, ok
     wrong = mypy(sdk_root, FAKE_CODE.format(line="print(join.usr_name)"), tmp_path).stdout
     assert '"JoinMessage" has no attribute "usr_name"' in wrong, wrong
+
+
+DRIFT_CODE = """
+from typing_extensions import assert_never
+
+from feed_sdk import AsyncAcme
+from feed_sdk.feed import FeedErrorEvent, MessageReceivedEvent, SubscribedEvent
+from sockgen_runtime import UnknownEvent
+
+
+async def lenient() -> None:
+    async with AsyncAcme(base_url="wss://x").feed.connect(
+        token="t", unknown_events="deliver"
+    ) as conn:
+        async for event in conn:
+            reveal_type(event)
+            match event:
+                case MessageReceivedEvent() | SubscribedEvent() | FeedErrorEvent():
+                    pass
+                {case}
+                case _:
+                    assert_never(event)
+
+        @conn.on("unknown")
+        def on_unknown(event: UnknownEvent) -> None:
+            print(event.tag, event.data)
+
+
+async def strict() -> None:
+    async with AsyncAcme(base_url="wss://x").feed.connect(token="t") as conn:
+        async for event in conn:
+            reveal_type(event)
+            match event:
+                case MessageReceivedEvent() | SubscribedEvent() | FeedErrorEvent():
+                    pass
+                case _:
+                    assert_never(event)
+"""
+
+
+def test_unknown_events_are_in_the_types_only_when_delivered(
+    sdk_root: Path, tmp_path: Path
+) -> None:
+    """With ``unknown_events="deliver"`` the events include ``UnknownEvent``, so an exhaustive
+    ``match`` must handle it; by default they do not, and the same ``match`` type-checks."""
+    ok = mypy(
+        sdk_root,
+        DRIFT_CODE.format(case="case UnknownEvent(tag=tag):\n                    print(tag)"),
+        tmp_path,
+    ).stdout
+    revealed = re.findall(r'Revealed type is "([^"]+)"', ok)
+    assert "sockgen_runtime._parsing.UnknownEvent" in revealed[0], ok
+    assert "UnknownEvent" not in revealed[1] and "SubscribedEvent" in revealed[1], ok
+    assert "error:" not in ok, ok
+    missed = mypy(sdk_root, DRIFT_CODE.format(case=""), tmp_path).stdout
+    assert 'Argument 1 to "assert_never" has incompatible type "UnknownEvent"' in missed, missed
+    assert missed.count("error:") == 1, missed

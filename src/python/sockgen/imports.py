@@ -28,7 +28,6 @@ STANDARD = {
     "Annotated": "typing",
     "Any": "typing",
     "Literal": "typing",
-    "TypeVar": "typing",
     "overload": "typing",
     "UUID": "uuid",
 }
@@ -52,6 +51,8 @@ THIRD_PARTY = {
     "NOT_GIVEN": "sockgen_runtime",
     "NotGiven": "sockgen_runtime",
     "SockgenModel": "sockgen_runtime",
+    "UnknownEvent": "sockgen_runtime",
+    "UnknownEvents": "sockgen_runtime",
     "WebSocketOptions": "sockgen_runtime",
     "given": "sockgen_runtime",
     "FakeChannel": "sockgen_runtime.testing",
@@ -64,6 +65,7 @@ THIRD_PARTY = {
     "NotRequired": "typing_extensions",
     "Required": "typing_extensions",
     "TypedDict": "typing_extensions",
+    "TypeVar": "typing_extensions",  # default= (PEP 696)
     "Unpack": "typing_extensions",
 }
 

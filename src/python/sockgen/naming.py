@@ -20,7 +20,7 @@ RESERVED_CLASS_NAMES = frozenset(
     AsyncConnectOptions AsyncConnection AsyncConnectionManager AsyncHandlerClient ChannelSpec
     ClientBase ConnectOptions Connection ConnectionCore ConnectionManager ErrorEvent
     HandlerMethods InvalidMessage NOT_GIVEN NotGiven ReconnectOverrides ReconnectingEvent
-    SockgenModel WebSocketOptions
+    SockgenModel UnknownEvent UnknownEvents WebSocketOptions
     FakeChannel FakeChannelSpec FakeServer SyncFakeChannel SyncFakeServer
     CHANNEL IncomingMessage OutgoingMessage OutgoingMessageParam ServerEvent ClientEvent
     """.split()

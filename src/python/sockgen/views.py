@@ -170,6 +170,8 @@ class ChannelView:
     event_names: list[tuple[Code, Code]]
     raw_text: bool
     client_raw_text: bool
+    tag: Code | None
+    """The wire property that tells the server's events apart, when they share one."""
     overloads: list[Overload]
     helpers: list[Helper]
     namespaces: list[Namespace]
@@ -200,6 +202,11 @@ class ChannelView:
         parts += [
             f"``{a.name}``: {a.text}" for a in [*self.path_params, *self.query_params] if a.text
         ]
+        parts.append(
+            '``unknown_events``: ``"deliver"`` to receive the events the spec does not '
+            "describe (an unknown tag, or a value it does not list) as ``UnknownEvent`` "
+            "instead of errors; the connection's event type then includes it."
+        )
         parts.append(
             f"``options``: reconnection, send queue and socket options (see "
             f"``sockgen_runtime.{options}``); reconnection is on only when "
@@ -232,6 +239,9 @@ class Example:
     """The class of the message ``call`` sends (what the fake expects), or empty."""
     sent_module: Code
     """Where the README imports ``sent`` from (``chat_sdk.room``)."""
+    unknown_frame: Code
+    """A server frame whose tag the spec does not list (a JSON text literal), or empty
+    when the channel's server events have no tag property to make one with."""
 
 
 @dataclass(frozen=True)
@@ -282,6 +292,15 @@ class PackageView:
     def fake_name(self) -> Code:
         """The fake server's class (``FakeChat``; its blocking twin ``SyncFakeChat``)."""
         return Code(f"Fake{self.client}")
+
+    @property
+    def unknown_example_imports(self) -> list[Code]:
+        """The imports of the README's ``unknown_events`` example, in isort's order."""
+        lines = [
+            f"from {self.package}.testing import {self.fake_name}",
+            "from sockgen_runtime import UnknownEvent",
+        ]
+        return [Code(line) for line in sorted(lines)]
 
     @property
     def own_resources(self) -> list[ResourceNode]:
@@ -643,6 +662,7 @@ def _channel(
         event_names=[(ident(n), literal(e)) for e, ns in sorted(by_event.items()) for n in ns],
         raw_text=_stringy(server_json),
         client_raw_text=_stringy([msg for msg in channel.client_messages if not msg.binary]),
+        tag=_tag_property(server_json),
         overloads=_overloads(by_event),
         helpers=helpers,
         namespaces=namespaces,
@@ -726,8 +746,9 @@ def _stringy(msgs: list[m.Message]) -> bool:
 
 def _overloads(by_event: dict[str, list[str]]) -> list[Overload]:
     """The typed ``on``/``once`` overloads: each event's model; ``error`` also gets invalid
-    frames and handler errors, ``raw_data`` binary frames."""
-    specials = {"error": ["ErrorEvent"], "raw_data": ["bytes"]}
+    frames and handler errors, ``raw_data`` binary frames, ``unknown`` the events the spec
+    does not describe (``unknown_events="deliver"``)."""
+    specials = {"error": ["ErrorEvent"], "raw_data": ["bytes"], "unknown": ["UnknownEvent"]}
     out = []
     for i, event in enumerate(sorted(set(by_event) | set(specials))):
         names = [*by_event.get(event, []), *specials.get(event, [])]
@@ -735,6 +756,12 @@ def _overloads(by_event: dict[str, list[str]]) -> list[Overload]:
             Overload(literal(event), Code(" | ".join(ident(n) for n in names)), ident(f"_H{i}"))
         )
     return out
+
+
+def _tag_property(msgs: list[m.Message]) -> Code | None:
+    """The one property every tagged server event is told apart by (for ``UnknownEvent.tag``)."""
+    properties = {msg.tag[0] for msg in msgs if msg.tag}
+    return literal(properties.pop()) if len(properties) == 1 else None
 
 
 def _connect_param(p: m.Param) -> ConnectParam:
@@ -946,7 +973,20 @@ def _example(api: m.Api, channels: list[ChannelView]) -> Example | None:
         if isinstance(api.types.get(helper.message.name), m.ModelDef):
             sent = ident(helper.message.name)
     module = ident(f"{api.package}.{channel.module}")
-    return Example(view, Code(", ".join(connect)), call, [], sent, module)
+    return Example(view, Code(", ".join(connect)), call, [], sent, module, _unknown_frame(channel))
+
+
+def _unknown_frame(channel: m.Channel) -> Code:
+    """``{"<tag>": "not_in_the_spec"}`` for the README's ``unknown_events`` example."""
+    server = [msg for msg in channel.server_messages if not msg.binary]
+    properties = {msg.tag[0] for msg in server if msg.tag}
+    if len(properties) != 1 or _stringy(server):
+        return Code("")
+    taken = {msg.tag[1] for msg in server if msg.tag}
+    value = "not_in_the_spec"
+    while value in taken:
+        value += "_"
+    return literal(json.dumps({properties.pop(): value}))
 
 
 def helper_paths(view: ChannelView) -> Iterator[tuple[list[str], Helper]]:

@@ -7,9 +7,9 @@ Chanx-style handler-class base. ``websockets`` is imported only when a
 connection is opened.
 """
 
-from ._core import ConnectionCore, WebSocketOptions, encode_json
+from ._core import ConnectionCore, UnknownEvents, WebSocketOptions, encode_json
 from ._dispatch import HandlerMethods
-from ._parsing import ChannelSpec, ErrorEvent, HandlerError, InvalidMessage
+from ._parsing import ChannelSpec, ErrorEvent, HandlerError, InvalidMessage, UnknownEvent
 from ._url import URLError, build_url
 from .async_connection import AsyncConnection, AsyncConnectionManager
 from .client import ClientBase
@@ -67,6 +67,8 @@ __all__ = [
     "SockgenError",
     "SockgenModel",
     "URLError",
+    "UnknownEvent",
+    "UnknownEvents",
     "WebSocketConnectError",
     "WebSocketOptions",
     "build_url",

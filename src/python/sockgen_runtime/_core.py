@@ -24,7 +24,7 @@ from typing import Any, Generic, Literal, TypedDict, TypeVar, Union
 from pydantic import BaseModel, ValidationError
 
 from ._dispatch import HandlerRegistry
-from ._parsing import ChannelSpec, InvalidMessage, classify
+from ._parsing import ChannelSpec, InvalidMessage, UnknownEvent, classify
 from ._send_queue import DEFAULT_MAX_QUEUE_SIZE, SendQueue
 from ._url import build_url, merge_headers
 from .errors import ConnectionEnded, ConnectionEndedOK, ConnectionLost, ReconnectGaveUpError
@@ -34,6 +34,10 @@ from .reconnect import ReconnectedEvent, ReconnectingEvent, ReconnectOverrides, 
 logger = logging.getLogger("sockgen_runtime")
 
 ServerT = TypeVar("ServerT")
+
+UnknownEvents = Literal["error", "deliver"]
+"""What a connection does with a server event its spec does not describe: hand it to
+``on("error")`` (``error``), or deliver it as an :class:`UnknownEvent` (``deliver``)."""
 
 #: Close codes that end iteration quietly when reconnection is off or does not apply.
 NORMAL_CLOSE_CODES = frozenset({1000, 1001, 1005})
@@ -79,6 +83,7 @@ class ConnectionSettings:
     successful reconnection, once the replayed and queued frames went out."""
     policy: ReconnectPolicy = field(default_factory=ReconnectPolicy)
     max_queue_size: int = DEFAULT_MAX_QUEUE_SIZE
+    unknown_events: UnknownEvents = "error"
 
 
 def close_info(exc: BaseException) -> tuple[int, str]:
@@ -162,7 +167,7 @@ class ConnectionCore(Generic[ServerT]):
         self.channel = channel
         self.options = options
         self.parse = channel.parse
-        self.names = channel.event_names
+        self.names: Mapping[type, str] = {**channel.event_names, UnknownEvent: "unknown"}
         self.handlers = HandlerRegistry(channel.known_names)
         self.queue = SendQueue(options.max_queue_size)
         self.replay: list[str | bytes] = []
@@ -222,7 +227,14 @@ class ConnectionCore(Generic[ServerT]):
 
     # --- receiving ---------------------------------------------------------
 
-    def invalid(self, frame: str, error: ValidationError) -> InvalidMessage:
+    def rejected(self, frame: str, error: ValidationError) -> UnknownEvent | InvalidMessage:
+        """A text frame that did not validate: an :class:`UnknownEvent` to deliver (with
+        ``unknown_events="deliver"``, when only its tag or a value is unknown), else the
+        :class:`InvalidMessage` for ``on("error")``."""
+        if self.options.unknown_events == "deliver":
+            unknown = self.channel.unknown(frame, error)
+            if unknown is not None:
+                return unknown
         return InvalidMessage(kind=classify(error), raw=frame, error=error)
 
     # --- closing and reconnecting -----------------------------------------

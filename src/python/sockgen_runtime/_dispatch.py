@@ -8,8 +8,9 @@ from typing import Any, TypeVar, overload
 Handler = Callable[..., Any]
 
 #: Names that are not events: ``error`` gets an :class:`~sockgen_runtime._parsing.InvalidMessage`
-#: or :class:`~sockgen_runtime._parsing.HandlerError`; ``raw_data`` gets each binary frame.
-SPECIAL_EVENTS = frozenset({"error", "raw_data"})
+#: or :class:`~sockgen_runtime._parsing.HandlerError`; ``raw_data`` gets each binary frame;
+#: ``unknown`` each :class:`~sockgen_runtime._parsing.UnknownEvent` (``unknown_events="deliver"``).
+SPECIAL_EVENTS = frozenset({"error", "raw_data", "unknown"})
 
 
 class HandlerRegistry:

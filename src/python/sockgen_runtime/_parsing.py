@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -37,6 +38,36 @@ class HandlerError:
 
 ErrorEvent = InvalidMessage | HandlerError
 """What ``on("error")`` handlers receive."""
+
+Tag = str | int | float | bool | None
+"""A tag property's value: a JSON scalar."""
+
+
+@dataclass(frozen=True)
+class UnknownEvent:
+    """A server event the spec does not describe, delivered as it came.
+
+    Only with ``connect(..., unknown_events="deliver")`` (or a handler class's
+    ``unknown_events = "deliver"``); by default such a frame goes to ``on("error")``
+    as an :class:`InvalidMessage`. The connection's event type then includes this
+    class, so an exhaustive ``match`` over the events must handle it.
+    """
+
+    tag: Tag
+    """The value of the channel's tag property (``type``, ``action``...); None without one."""
+    reason: Literal["unknown_event", "unknown_value"]
+    """``unknown_event``: its tag names no event of the channel. ``unknown_value``: a known
+    event with a value its spec does not list (an enum member or a constant)."""
+    data: dict[str, Any]
+    """The frame's JSON object."""
+    raw: str
+    """The frame's text."""
+    error: ValidationError
+    """Why it is not one of the spec's events."""
+
+
+_VALUE_ERRORS = frozenset({"literal_error", "enum"})
+"""Validation errors that mean "a value the spec does not list", nothing else."""
 
 
 def classify(error: ValidationError) -> InvalidKind:
@@ -81,6 +112,8 @@ class ChannelSpec(Generic[ServerT]):
     """Server text frames are plain strings, not JSON (validated as the string itself)."""
     client_raw_text: bool = False
     """Client ``str`` messages are sent as they are, not as JSON strings."""
+    tag: str | None = None
+    """The wire property that tells the server's events apart (``type``), when they have one."""
     known_names: frozenset[str] = field(init=False)
     parse: Callable[[str], ServerT] = field(init=False)
     """One event from one text frame; raises :class:`pydantic.ValidationError`."""
@@ -104,3 +137,39 @@ class ChannelSpec(Generic[ServerT]):
 
     def name_of(self, event: Any) -> str | None:
         return self.event_names.get(type(event))
+
+    def unknown(self, frame: str, error: ValidationError) -> UnknownEvent | None:
+        """The frame as an :class:`UnknownEvent`, when it is a JSON object that fails only
+        because the spec does not list its tag, or a value in it; else None (an error).
+
+        A channel whose events have no tag property cannot tell an unknown event from a
+        malformed one: only values in known events are recognised there.
+        """
+        if self.raw_text:
+            return None
+        problems = error.errors(include_url=False, include_context=False, include_input=False)
+        kinds = {p["type"] for p in problems}
+        # a one-event channel's Literal tag, whatever else is wrong with the frame
+        on_tag = self.tag is not None and any(
+            p["type"] in _VALUE_ERRORS and tuple(p["loc"]) == (self.tag,) for p in problems
+        )
+        if on_tag or kinds == {"union_tag_invalid"}:
+            reason: Literal["unknown_event", "unknown_value"] = "unknown_event"
+        elif problems and kinds <= _VALUE_ERRORS:
+            reason = "unknown_value"
+        else:
+            return None
+        try:
+            data = json.loads(frame)
+        except ValueError:
+            return None
+        if not isinstance(data, dict):
+            return None
+        tag = data.get(self.tag) if self.tag is not None else None
+        return UnknownEvent(
+            tag=tag if isinstance(tag, str | int | float | bool) else None,
+            reason=reason,
+            data=data,
+            raw=frame,
+            error=error,
+        )

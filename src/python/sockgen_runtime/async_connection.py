@@ -26,7 +26,7 @@ from ._core import (
     close_info,
     logger,
 )
-from ._parsing import HandlerError, InvalidMessage
+from ._parsing import HandlerError, InvalidMessage, UnknownEvent
 from .errors import ConnectionEnded, ConnectionEndedOK, WebSocketConnectError
 
 __all__ = ["AsyncConnection", "AsyncConnectionManager"]
@@ -128,7 +128,10 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
                 try:
                     return validate(frame, by_name=False)
                 except ValidationError as err:
-                    await self._emit_error(self._core.invalid(frame, err))
+                    rejected = self._core.rejected(frame, err)
+                    if isinstance(rejected, UnknownEvent):  # unknown_events="deliver"
+                        return rejected  # type: ignore[return-value]
+                    await self._emit_error(rejected)
             else:
                 await self._emit_raw(frame)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from typing_extensions import Unpack
 
-from ._core import ConnectionCore, ConnectionSettings, WebSocketOptions
+from ._core import ConnectionCore, ConnectionSettings, UnknownEvents, WebSocketOptions
 from ._parsing import ChannelSpec
 from ._send_queue import DEFAULT_MAX_QUEUE_SIZE
 from ._url import merge_headers, websocket_base
@@ -42,6 +42,7 @@ class ClientBase:
         *,
         path_params: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
+        unknown_events: UnknownEvents = "error",
         **options: Unpack[AsyncConnectOptions],
     ) -> ConnectionCore[Any]:
         """The core of one ``connect()`` call; generated resources call this."""
@@ -65,5 +66,6 @@ class ClientBase:
                     **{k: options[k] for k in _POLICY if k in options}  # type: ignore[literal-required]
                 ),
                 max_queue_size=options.get("max_queue_size", DEFAULT_MAX_QUEUE_SIZE),
+                unknown_events=unknown_events,
             ),
         )

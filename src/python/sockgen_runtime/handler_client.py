@@ -12,8 +12,8 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from typing_extensions import Unpack
 
-from ._core import ConnectionCore
-from ._parsing import ChannelSpec, ErrorEvent, InvalidMessage
+from ._core import ConnectionCore, UnknownEvents
+from ._parsing import ChannelSpec, ErrorEvent, InvalidMessage, UnknownEvent
 from .async_connection import AsyncConnection, AsyncConnectionManager
 from .client import ClientBase
 from .errors import SockgenError, WebSocketConnectError
@@ -37,12 +37,17 @@ class AsyncHandlerClient(Generic[OutgoingT, IncomingT]):
     Generated subclasses set :attr:`channel`; users subclass those and override
     :meth:`handle_message` and any hook. Hooks run in this order:
     :meth:`before_handle`, connect, :meth:`send_init_message`, then each frame
-    goes to :meth:`handle_message`, :meth:`handle_invalid_message` or
-    :meth:`handle_raw_data` in arrival order (a slow handler delays later
-    frames; it never drops them), and :meth:`after_handle` always runs last.
+    goes to :meth:`handle_message`, :meth:`handle_invalid_message`,
+    :meth:`handle_unknown_event` or :meth:`handle_raw_data` in arrival order (a
+    slow handler delays later frames; it never drops them), and
+    :meth:`after_handle` always runs last.
     """
 
     channel: ClassVar[ChannelSpec[Any]]
+    unknown_events: ClassVar[UnknownEvents] = "error"
+    """``deliver``: a server event the spec does not describe (an unknown tag, or a value
+    it does not list) goes to :meth:`handle_unknown_event`; ``error`` (the default): to
+    :meth:`handle_invalid_message`."""
 
     def __init__(
         self,
@@ -61,11 +66,15 @@ class AsyncHandlerClient(Generic[OutgoingT, IncomingT]):
         self.query_params = dict(query_params or {})
         self._client = ClientBase(base_url=base_url, headers=self.headers, protocol=protocol)
         self._options = options
-        self.connection: AsyncConnection[OutgoingT, IncomingT] | None = None
+        self.connection: AsyncConnection[OutgoingT, IncomingT | UnknownEvent] | None = None
 
     def _new_core(self) -> ConnectionCore[IncomingT]:
         return self._client.core(
-            self.channel, path_params=self.path_params, query=self.query_params, **self._options
+            self.channel,
+            path_params=self.path_params,
+            query=self.query_params,
+            unknown_events=self.unknown_events,
+            **self._options,
         )
 
     @property
@@ -90,7 +99,7 @@ class AsyncHandlerClient(Generic[OutgoingT, IncomingT]):
         finally:
             await self.after_handle()
 
-    async def _loop(self, connection: AsyncConnection[OutgoingT, IncomingT]) -> None:
+    async def _loop(self, connection: AsyncConnection[OutgoingT, IncomingT | UnknownEvent]) -> None:
         """Each event to :meth:`handle_message`, through the connection's public API: its
         iteration (which reconnects as configured) and its ``error``/``raw_data`` hooks."""
         connection.on("error", self._invalid)
@@ -98,7 +107,10 @@ class AsyncHandlerClient(Generic[OutgoingT, IncomingT]):
         try:
             async for message in connection:
                 try:
-                    await self.handle_message(message)
+                    if type(message) is UnknownEvent:
+                        await self.handle_unknown_event(message)
+                    else:
+                        await self.handle_message(message)  # type: ignore[arg-type]
                 except Exception as exc:
                     await self.handle_error(exc)
         except SockgenError as error:  # an abnormal close, or reconnection gave up
@@ -158,6 +170,13 @@ class AsyncHandlerClient(Generic[OutgoingT, IncomingT]):
     async def handle_raw_data(self, message: bytes) -> None:
         """A binary frame. The default logs its size."""
         logger.info("received a %d-byte binary frame (override handle_raw_data)", len(message))
+
+    async def handle_unknown_event(self, event: UnknownEvent) -> None:
+        """A server event the spec does not describe (with ``unknown_events = "deliver"``).
+        The default logs its tag."""
+        logger.info(
+            "unknown event (%s, tag %r): override handle_unknown_event", event.reason, event.tag
+        )
 
     async def handle_invalid_message(self, invalid_message: InvalidMessage) -> None:
         """A text frame that is not valid JSON, has an unknown type, or fails validation."""

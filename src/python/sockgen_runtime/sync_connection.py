@@ -31,7 +31,7 @@ from ._core import (
     close_info,
     logger,
 )
-from ._parsing import HandlerError, InvalidMessage
+from ._parsing import HandlerError, InvalidMessage, UnknownEvent
 from .errors import ConnectionEnded, ConnectionEndedOK, WebSocketConnectError
 
 __all__ = ["Connection", "ConnectionManager"]
@@ -140,7 +140,10 @@ class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
                 try:
                     return validate(frame, by_name=False)
                 except ValidationError as err:
-                    self._emit_error(self._core.invalid(frame, err))
+                    rejected = self._core.rejected(frame, err)
+                    if isinstance(rejected, UnknownEvent):  # unknown_events="deliver"
+                        return rejected
+                    self._emit_error(rejected)
             else:
                 self._emit_raw(frame)
 
