@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -179,3 +181,79 @@ def test_a_snapshot_that_is_not_one_is_an_error_naming_it(
         code, out = run(capsys, str(spec), str(snap), "--write")
         assert (code, out) == (2, f"sockgen: error: {snap}{problem}\n")
         assert snap.read_bytes() == text
+
+
+def test_lowering_the_major_version_is_refused_so_a_break_cannot_pass_in_two_steps(
+    tmp_path: Path,
+) -> None:
+    old = api_of(tmp_path, base(), "old")
+    lowered = api_of(tmp_path, versioned(base(), "0.9.0"), "lowered")
+    first = check(old, lowered, fix=FIX)
+    assert not first.allowed and first.changes == []
+    assert first.reason.startswith("the major version went down or away (info.version 1.0.0")
+    gone = check(old, api_of(tmp_path, versioned(base(), "next"), "gone"), fix=FIX)
+    assert not gone.allowed and "went down or away" in gone.reason
+    # had the first step been recorded, the second would look like a major bump
+    raised = api_of(tmp_path, versioned(without_field(base(), "filled", "price"), "1.0.0"), "r")
+    assert check(lowered, raised, fix=FIX).allowed
+    assert not check(old, raised, fix=FIX).allowed
+
+
+def test_a_version_gaining_a_major_number_is_a_bump_only_with_nothing_breaking(
+    tmp_path: Path,
+) -> None:
+    old = api_of(tmp_path, versioned(base(), "beta"), "old")
+    assert check(old, api_of(tmp_path, versioned(base(), "1.0.0"), "same"), fix=FIX).allowed
+    broken = versioned(without_field(base(), "filled", "price"), "1.0.0")
+    verdict = check(old, api_of(tmp_path, broken, "broken"), fix=FIX)
+    assert not verdict.allowed
+    assert "the snapshot's info.version has no major number to bump" in verdict.reason
+    empty = check(
+        api_of(tmp_path, versioned(base(), ""), "e1"),
+        api_of(tmp_path, versioned(broken, ""), "e2"),
+        fix=FIX,
+    )
+    assert '(info.version "")' in empty.reason
+
+
+@pytest.mark.parametrize(
+    ("edit", "problem"),
+    [
+        (lambda s: s["channels"]["trades"].pop("address"), '/channels/trades: no "address"'),
+        (lambda s: s.update(version=1), "/version: expected a str, found int"),
+        (
+            lambda s: s["models"]["Filled"]["fields"]["price"].update(required="yes"),
+            "/models/Filled/fields/price/required: expected bool, found str",
+        ),
+        (lambda s: s.update(channels=[]), "/channels: expected an object, found list"),
+    ],
+)
+def test_a_snapshot_edited_out_of_shape_is_an_error_naming_the_place(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    edit: Callable[[dict[str, Any]], object],
+    problem: str,
+) -> None:
+    spec = write_spec(tmp_path / "api", base())
+    snap = tmp_path / "api" / "desk.api.json"
+    assert run(capsys, str(spec), str(snap), "--write")[0] == 0
+    data = json.loads(snap.read_text())
+    edit(data)
+    snap.write_text(json.dumps(data))
+    code, out = run(capsys, str(spec), str(snap), "--write")
+    assert code == 2 and f"{snap}: not a sockgen API snapshot: {problem} (edited" in out, out
+
+
+def test_the_suggested_command_repeats_the_spec_options(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = write_spec(tmp_path / "api dir", base())
+    snap = tmp_path / "api dir" / "desk.api.json"
+    code, out = run(capsys, str(spec), str(snap), "--package", "desk_sdk")
+    assert code == 1
+    assert (
+        f"`sockgen snapshot '{spec}' '{snap}' --package desk_sdk --direction client --write` "
+        "records the API" in out
+    ), out
+    code, out = run(capsys, str(spec), str(snap), "--accept-breaking")
+    assert code == 2 and "--accept-breaking only goes with --write" in out

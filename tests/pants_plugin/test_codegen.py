@@ -229,8 +229,8 @@ def record_snapshot(rule_runner: RuleRunner, address: Address) -> FixResult:
 
 def written(rule_runner: RuleRunner, result: FixResult) -> None:
     """What `pants fix` does with a result: write its files to the workspace."""
-    for content in rule_runner.request(DigestContents, [result.output.digest]):
-        Path(rule_runner.build_root, content.path).write_bytes(content.content)
+    contents = rule_runner.request(DigestContents, [result.output.digest])
+    rule_runner.write_files({c.path: c.content for c in contents})  # (and tells the engine)
 
 
 @pytest.mark.timeout(900)
@@ -290,3 +290,35 @@ def test_the_api_snapshot_is_checked_and_recorded_when_allowed(
     assert allowed.did_change
     written(rule_runner, allowed)
     assert check_snapshot(rule_runner, chat).exit_code == 0
+
+
+@pytest.mark.timeout(900)
+def test_a_broken_spec_fails_the_check_and_leaves_the_snapshot(
+    rule_runner: RuleRunner, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``lint`` runs every fixer too: the fixer must not stop it when a spec is broken."""
+    rule_runner.write_files(
+        {
+            "specs/bad.asyncapi.yaml": "asyncapi: 3.0.0\nchannels:\n  a:\n    address: /x\n    messages:\n      m: {$ref: '#/nope'}\n",
+            "specs/bad.api.json": '{"sockgen_api": 1}',
+            "specs/new.asyncapi.yaml": "asyncapi: 3.0.0\nchannels:\n  a:\n    address: /x\n    messages:\n      m: {$ref: '#/gone'}\n",
+            "specs/BUILD": dedent(
+                """                websocket_sdk(name="bad", source="bad.asyncapi.yaml", api_snapshot="bad.api.json")
+                websocket_sdk(name="new", source="new.asyncapi.yaml", api_snapshot="new.api.json")
+                """
+            ),
+        }
+    )
+    bad = Address("specs", target_name="bad")
+    checked = check_snapshot(rule_runner, bad)
+    assert checked.exit_code == 2
+    assert "sockgen: error: bad.asyncapi.yaml:6:10 (at /channels/a/messages/m)" in checked.stderr
+    left = record_snapshot(rule_runner, bad)
+    assert not left.did_change
+    assert any(
+        "specs:bad: could not check specs/bad.api.json:" in r.getMessage() for r in caplog.records
+    )
+    # no snapshot to leave as it is: fix says why
+    with pytest.raises(ExecutionError) as info:
+        record_snapshot(rule_runner, Address("specs", target_name="new"))
+    assert "specs:new: could not check specs/new.api.json:" in str(info.value)

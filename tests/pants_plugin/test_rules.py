@@ -12,6 +12,7 @@ from pants.backend.python.dependency_inference import module_mapper
 from pants.backend.python.target_types import PythonRequirementTarget, PythonSourcesGeneratorTarget
 from pants.core.goals.tailor import AllOwnedSources, PutativeTarget, PutativeTargets
 from pants.core.target_types import FilesGeneratorTarget
+from pants.core.util_rules.partitions import Partitions
 from pants.engine.addresses import Address
 from pants.engine.internals.scheduler import ExecutionError
 from pants.engine.target import InferredDependencies
@@ -22,8 +23,12 @@ from sockgen_pants.dependencies import (
     WebsocketSdkRuntimeFieldSet,
 )
 from sockgen_pants.layout_rules import WebsocketSdkLayout, WebsocketSdkLayoutRequest
-from sockgen_pants.snapshot import ApiSnapshotFieldSet
-from sockgen_pants.tailor import PutativeWebsocketSdkTargetsRequest, snapshot_name
+from sockgen_pants.snapshot import ApiSnapshotFieldSet, ApiSnapshotFixRequest
+from sockgen_pants.tailor import (
+    PutativeWebsocketSdkTargetsRequest,
+    snapshot_name,
+    snapshot_names,
+)
 from sockgen_pants.target_types import WebsocketSdkTarget
 
 CHAT = dedent(
@@ -65,6 +70,7 @@ def rule_runner() -> RuleRunner:
             QueryRule(module_mapper.PythonModuleOwners, [module_mapper.PythonModuleOwnersRequest]),
             QueryRule(InferredDependencies, [InferWebsocketSdkRuntimeDependencies]),
             QueryRule(PutativeTargets, [PutativeWebsocketSdkTargetsRequest, AllOwnedSources]),
+            QueryRule(Partitions, [ApiSnapshotFixRequest.PartitionRequest]),
         ],
         target_types=[
             WebsocketSdkTarget,
@@ -267,6 +273,17 @@ def test_two_specs_in_a_folder_get_two_snapshots() -> None:
     assert snapshot_name("api/chat.v1.yaml") == "chat.v1.api.json"
     assert snapshot_name("api/chat.v2.asyncapi.json") == "chat.v2.api.json"
     assert snapshot_name("api/.asyncapi.yaml") == "spec.api.json"
+    names = snapshot_names(
+        ["api/chat.yaml", "api/chat.asyncapi.yaml", "api/feed.yaml", "web/chat.yaml", "x/a.yaml"],
+        existing=["x/a.api.json"],
+    )
+    assert names == {
+        "api/chat.asyncapi.yaml": "chat.asyncapi.yaml.api.json",
+        "api/chat.yaml": "chat.yaml.api.json",
+        "api/feed.yaml": "feed.api.json",
+        "web/chat.yaml": "chat.api.json",
+        "x/a.yaml": "a.yaml.api.json",  # a.api.json is another target's
+    }
 
 
 @pytest.mark.parametrize(
@@ -299,3 +316,34 @@ def test_the_snapshot_path_is_from_the_build_root(rule_runner: RuleRunner) -> No
         {"specs/BUILD": 'websocket_sdk(name="chat", source="chat.asyncapi.yaml")'}
     )
     assert ApiSnapshotFieldSet.opt_out(rule_runner.get_target(Address("specs", target_name="chat")))
+
+
+def test_two_targets_sharing_a_snapshot_is_an_error_naming_both(rule_runner: RuleRunner) -> None:
+    rule_runner.write_files(
+        {
+            "specs/chat.asyncapi.yaml": CHAT,
+            "specs/BUILD": dedent(
+                """\
+                websocket_sdk(name="a", source="chat.asyncapi.yaml", api_snapshot="chat.api.json")
+                websocket_sdk(name="b", source="chat.asyncapi.yaml", package="b", api_snapshot="chat.api.json")
+                websocket_sdk(name="c", source="chat.asyncapi.yaml", package="c", api_snapshot="c.api.json")
+                """
+            ),
+        }
+    )
+    field_sets = tuple(
+        ApiSnapshotFieldSet.create(rule_runner.get_target(Address("specs", target_name=name)))
+        for name in ("a", "b", "c")
+    )
+    with pytest.raises(ExecutionError) as info:
+        rule_runner.request(Partitions, [ApiSnapshotFixRequest.PartitionRequest(field_sets)])
+    assert "specs:a and specs:b both name specs/chat.api.json as their `api_snapshot`" in str(
+        info.value
+    )
+    partitions = rule_runner.request(
+        Partitions, [ApiSnapshotFixRequest.PartitionRequest(field_sets[::2])]
+    )
+    assert [(p.elements, p.metadata.description) for p in partitions] == [
+        (("specs/c.api.json",), "specs:c"),
+        (("specs/chat.api.json",), "specs:a"),
+    ]

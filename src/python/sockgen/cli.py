@@ -286,11 +286,25 @@ def diff_specs(args: argparse.Namespace) -> int:
     return 1 if at_least(changes, args.fail_on) else 0
 
 
+def _spec_argv(args: argparse.Namespace) -> list[str]:
+    """The spec options given (``--config``, ``--package``, ``--direction``), to repeat."""
+    argv = []
+    for option in ("config", "package", "direction"):
+        value = getattr(args, option)
+        if value:
+            argv += [f"--{option}", value]
+    return argv
+
+
 def snapshot_spec(args: argparse.Namespace) -> int:
     path = Path(args.snapshot)
-    recorded = snapshot.read(path)
     now = _surface(args.schema, args.config, args)
-    fix = args.fix_command or f"sockgen snapshot {args.schema} {args.snapshot} --write"
+    recorded = snapshot.read(path)
+    if args.accept_breaking and not args.write:
+        raise SpecError("--accept-breaking only goes with --write (it records the change)")
+    fix = args.fix_command or shlex.join(
+        ["sockgen", "snapshot", args.schema, args.snapshot, *_spec_argv(args), "--write"]
+    )
     verdict = snapshot.check(recorded, now, fix=fix, accept_breaking=args.accept_breaking)
     if verdict.changes:
         sys.stdout.write(render(verdict.changes, "text"))

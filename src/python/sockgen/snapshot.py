@@ -20,7 +20,7 @@ from typing import Any
 from .diff import Change, at_least
 from .diff import diff as diff_surfaces
 from .errors import SpecError, one_line
-from .surface import VERSION, dumps
+from .surface import VERSION, dumps, misfit
 
 _MAJOR = re.compile(r"\s*[vV]?(\d+)")
 
@@ -65,6 +65,14 @@ def read(path: Path) -> dict[str, Any] | None:
         ) from None
     if not isinstance(data, dict) or "sockgen_api" not in data:
         raise SpecError("not a sockgen API snapshot (no `sockgen_api` key)", file=str(path))
+    if data["sockgen_api"] == VERSION:  # another format is reported by check(), not read
+        problem = misfit(data)
+        if problem is not None:
+            raise SpecError(
+                f"not a sockgen API snapshot: {one_line(problem)} (edited by hand, or merged "
+                "badly? delete it and record it again)",
+                file=str(path),
+            )
     return data
 
 
@@ -89,35 +97,42 @@ def check(
     if dumps(recorded) == dumps(now):
         return Verdict(True, True, "the snapshot is up to date")
     changes = diff_surfaces(recorded, now)
-    old_version, new_version = recorded.get("version"), now.get("version")
-    versions = f"info.version {old_version} -> {new_version}"
-    if old_version == new_version:
-        versions = f"info.version {new_version}"
     breaking = at_least(changes, "breaking")
-    if not changes:
-        return Verdict(False, True, f"no API changes ({versions}): `{fix}` records it", changes)
-    if not breaking:
-        return Verdict(
-            False, True, f"no breaking changes ({versions}): `{fix}` records them", changes
-        )
-    old_major, new_major = major(old_version), major(new_version)
+    old, new = recorded.get("version") or "", now.get("version") or ""
+    shown_old, shown_new = old or '""', new or '""'
+    versions = (
+        f"info.version {shown_old} -> {shown_new}" if old != new else f"info.version {shown_new}"
+    )
+    old_major, new_major = major(old), major(new)
+
+    def verdict(allowed: bool, reason: str) -> Verdict:
+        return Verdict(False, allowed, reason, changes)
+
     if accept_breaking:
-        return Verdict(
-            False, True, f"breaking changes accepted by the caller ({versions})", changes
+        return verdict(True, f"recorded as asked, breaking or not ({versions})")
+    if old_major is not None and (new_major is None or new_major < old_major):
+        # else a breaking change could pass in two steps: lower the major, then raise it
+        return verdict(
+            False,
+            f"the major version went down or away ({versions}): put it back, or delete the "
+            f"snapshot and run `{fix}` to start again from this API",
+        )
+    if not breaking:
+        what = "no API changes" if not changes else "no breaking changes"
+        return verdict(
+            True, f"{what} ({versions}): `{fix}` records {'it' if not changes else 'them'}"
         )
     if old_major is not None and new_major is not None and new_major > old_major:
-        return Verdict(
-            False,
+        return verdict(
             True,
             f"{len(breaking)} breaking changes with a new major version ({versions}): "
             f"`{fix}` records them",
-            changes,
         )
-    if old_major is None or new_major is None:
-        bump = f"info.version has no major number to bump ({versions}): undo them, or delete "
-        bump += f"the snapshot and run `{fix}` to accept them"
+    if old_major is None:
+        bump = (
+            f"the snapshot's info.version has no major number to bump ({versions}): undo "
+            f"them, or delete the snapshot and run `{fix}` to accept them"
+        )
     else:
         bump = f"bump info.version to {old_major + 1}.0.0 ({versions}), or undo them"
-    return Verdict(
-        False, False, f"{len(breaking)} breaking changes need a new major version: {bump}", changes
-    )
+    return verdict(False, f"{len(breaking)} breaking changes need a new major version: {bump}")

@@ -57,6 +57,70 @@ def surface(api: m.Api) -> dict[str, Any]:
     }
 
 
+# The format's shape, for reading a surface back (a committed snapshot may have been edited
+# by hand or merged badly): a type or a tuple of types is a leaf; ``{str: shape}`` is a
+# mapping of any keys; any other dict is an object whose keys must all be there.
+_PARAM = {"name": str, "type": str, "required": bool}
+_EVENT = {"class": str, "type": str, "tag": (list, type(None)), "source": str}
+_FIELD = {
+    "name": str,
+    "type": str,
+    "required": bool,
+    "nullable": bool,
+    "enum": (list, type(None)),
+}
+SHAPE: dict[Any, Any] = {
+    "sockgen_api": int,
+    "title": str,
+    "version": (str, type(None)),
+    "base_url": (str, type(None)),
+    "package": str,
+    "client": str,
+    "async_client": str,
+    "channels": {
+        str: {
+            "module": str,
+            "attribute": str,
+            "address": str,
+            "path_params": {str: _PARAM},
+            "query_params": {str: _PARAM},
+            "client_events": {str: _EVENT},
+            "server_events": {str: _EVENT},
+        }
+    },
+    "models": {str: {"source": str, "fields": {str: _FIELD}}},
+}
+
+
+def misfit(data: object, shape: Any = SHAPE, pointer: str = "") -> str | None:
+    """Where ``data`` is not a surface and why (``/channels/room: no "address"``), or None."""
+    if isinstance(shape, (type, tuple)):
+        kinds: tuple[type, ...] = shape if isinstance(shape, tuple) else (shape,)
+        if isinstance(data, kinds) and not (isinstance(data, bool) and bool not in kinds):
+            return None  # (JSON true is no number)
+        names = " or ".join(t.__name__ for t in kinds if t is not type(None))
+        expected = f"a {names}" if len(kinds) > 1 else names
+        return f"{pointer or '/'}: expected {expected}, found {type(data).__name__}"
+    if not isinstance(data, dict):
+        return f"{pointer or '/'}: expected an object, found {type(data).__name__}"
+    if str in shape:
+        items = [(key, shape[str]) for key in data]
+    else:
+        missing = [key for key in shape if key not in data]
+        if missing:
+            return f"{pointer or '/'}: no {json.dumps(missing[0])}"
+        items = list(shape.items())
+    for key, inner in items:
+        where = misfit(data[key], inner, f"{pointer}/{_escape(str(key))}")
+        if where is not None:
+            return where
+    return None
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
 def dumps(data: dict[str, Any]) -> str:
     """Canonical text: sorted keys, two-space indents, a final newline."""
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

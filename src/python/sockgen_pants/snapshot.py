@@ -29,6 +29,7 @@ from pants.engine.rules import Get, MultiGet, collect_rules, rule
 from pants.engine.target import FieldSet, Target, WrappedTarget, WrappedTargetRequest
 from pants.option.option_types import SkipOption
 from pants.option.subsystem import Subsystem
+from pants.util.docutil import bin_name
 from pants.util.logging import LogLevel
 
 from .codegen import SdkInputs, SdkInputsRequest, SockgenGeneratorRequest
@@ -118,7 +119,7 @@ async def run_sockgen_snapshot(request: SnapshotProcessRequest) -> FallibleProce
         request.snapshot_path,
         *inputs.options,
         "--fix-command",
-        f"pants fix {request.address}",
+        f"{bin_name()} fix {request.address}",
     ]
     if request.write:
         argv.append("--write")
@@ -151,6 +152,10 @@ async def check_api_snapshot(
     return LintResult.create(request, result)
 
 
+class ApiSnapshotError(Exception):
+    """A snapshot that cannot be written: its spec cannot be read, or two targets share it."""
+
+
 @rule
 async def partition_api_snapshots(
     request: ApiSnapshotFixRequest.PartitionRequest,  # type: ignore[type-arg]
@@ -158,14 +163,18 @@ async def partition_api_snapshots(
 ) -> Partitions[str, SnapshotOwner]:
     if subsystem.skip:
         return Partitions()
+    owners: dict[str, Address] = {}
+    for field_set in request.field_sets:
+        other = owners.setdefault(field_set.snapshot_path, field_set.address)
+        if other != field_set.address:
+            # fix would write one target's API over the other's
+            raise ApiSnapshotError(
+                f"{other} and {field_set.address} both name {field_set.snapshot_path} as their "
+                "`api_snapshot`: give each websocket_sdk its own"
+            )
     return Partitions(
-        Partition((field_set.snapshot_path,), SnapshotOwner(field_set.address))
-        for field_set in request.field_sets
+        Partition((path,), SnapshotOwner(address)) for path, address in sorted(owners.items())
     )
-
-
-class ApiSnapshotError(Exception):
-    """The spec could not be read, so its snapshot can be neither checked nor written."""
 
 
 @rule(desc="Record websocket_sdk API snapshots", level=LogLevel.DEBUG)
@@ -179,17 +188,22 @@ async def fix_api_snapshot(request: ApiSnapshotFixRequest.Batch) -> FixResult:
     stderr = result.stderr.decode("utf-8", "replace")
     if result.exit_code == 0:
         output = await Get(Snapshot, Digest, result.output_digest)
-    elif result.exit_code == 1 and path in request.snapshot.files:
+    elif result.exit_code == 1 and not stderr.strip():
         # not allowed (a breaking change without a new major version): left as it is
-        reason = stdout.strip().splitlines()[-1] if stdout.strip() else "refused"
+        reason = (stdout.strip().splitlines() or ["refused"])[-1]
         logger.warning(f"{address}: not recorded: {reason}")
         output = request.snapshot
     else:
-        message = (stderr or stdout).strip().splitlines()
-        raise ApiSnapshotError(
-            f"{address}: could not check {path}:\n  "
-            + (message[-1] if message else f"exit code {result.exit_code}")
+        lines = (stderr or stdout).strip().splitlines()
+        message = f"{address}: could not check {path}:\n  " + (
+            lines[-1] if lines else f"exit code {result.exit_code}"
         )
+        if path not in request.snapshot.files:  # nothing to leave as it is
+            raise ApiSnapshotError(message)
+        # left as it is; the linter fails the target with the same message (and `lint`,
+        # which runs every fixer too, goes on with the other targets)
+        logger.error(message)
+        output = request.snapshot
     return FixResult(request.snapshot, output, stdout, stderr, request.tool_name)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -25,7 +26,7 @@ from pants.util.logging import LogLevel
 from sockgen.naming import default_package
 
 from .subsystem import WebsocketSdkSubsystem
-from .target_types import WebsocketSdkTarget
+from .target_types import AllWebsocketSdkTargets, WebsocketSdkApiSnapshotField, WebsocketSdkTarget
 
 PATTERNS = ("*.yaml", "*.yml", "*.json")
 SNAPSHOT_SUFFIX = ".api.json"
@@ -45,10 +46,28 @@ class PutativeWebsocketSdkTargetsRequest(PutativeTargetsRequest):
 
 def snapshot_name(path: str) -> str:
     """The snapshot tailor proposes beside a spec: ``chat.api.json`` for ``chat.asyncapi.yaml``
-    (``chat.v2.api.json`` for ``chat.v2.yaml``: two specs in a folder get two snapshots)."""
+    (``chat.v2.api.json`` for ``chat.v2.yaml``)."""
     stem = os.path.splitext(os.path.basename(path))[0]
     stem = stem[: -len(".asyncapi")] if stem.endswith(".asyncapi") else stem
     return (stem or "spec") + SNAPSHOT_SUFFIX
+
+
+def snapshot_names(paths: Iterable[str], existing: Iterable[str]) -> dict[str, str]:
+    """Each spec's snapshot: :func:`snapshot_name`, unless another spec in its folder, or an
+    existing target (``existing``: their snapshots' paths), has that name; then the spec's
+    whole file name (``chat.yaml.api.json``)."""
+    paths = sorted(paths)
+    wanted = {path: os.path.join(os.path.dirname(path), snapshot_name(path)) for path in paths}
+    counts = Counter(wanted.values())
+    taken = set(existing)
+    return {
+        path: (
+            snapshot_name(path)
+            if counts[wanted[path]] == 1 and wanted[path] not in taken
+            else os.path.basename(path) + SNAPSHOT_SUFFIX
+        )
+        for path in paths
+    }
 
 
 def target_name(path: str) -> str:
@@ -60,6 +79,7 @@ def target_name(path: str) -> str:
 async def find_putative_websocket_sdks(
     request: PutativeWebsocketSdkTargetsRequest,
     all_owned_sources: AllOwnedSources,
+    sdk_targets: AllWebsocketSdkTargets,
     subsystem: WebsocketSdkSubsystem,
 ) -> PutativeTargets:
     if not subsystem.tailor:
@@ -72,6 +92,10 @@ async def find_putative_websocket_sdks(
     )
     contents = await Get(DigestContents, PathGlobs(candidates)) if candidates else ()
     unowned = sorted(c.path for c in contents if is_asyncapi_document(c.path, c.content))
+    snapshots = snapshot_names(
+        unowned,
+        filter(None, (t[WebsocketSdkApiSnapshotField].path(t.address) for t in sdk_targets)),
+    )
     return PutativeTargets(
         PutativeTarget.for_target_type(
             WebsocketSdkTarget,
@@ -80,7 +104,7 @@ async def find_putative_websocket_sdks(
             triggering_sources=[os.path.basename(path)],
             kwargs={
                 "source": os.path.basename(path),
-                **({"api_snapshot": snapshot_name(path)} if subsystem.tailor_api_snapshot else {}),
+                **({"api_snapshot": snapshots[path]} if subsystem.tailor_api_snapshot else {}),
             },
         )
         for path in unowned
