@@ -96,13 +96,12 @@ def make_frames(n: int, seed: int = 7) -> list[str]:
 def serve(port_q: Any, n: int, stop: Any) -> None:
     """The server process: each connection gets the whole pre-framed stream, then a close."""
     from websockets.asyncio.server import serve as ws_serve
-    from websockets.frames import Close, Frame, Opcode
+    from websockets.frames import Frame, Opcode
 
     frames = make_frames(n)
     blob = b"".join(
         Frame(Opcode.TEXT, f.encode()).serialize(mask=False, extensions=[]) for f in frames
     )
-    close = Frame(Opcode.CLOSE, Close(1000, "").serialize()).serialize(mask=False, extensions=[])
 
     async def handler(ws: Any) -> None:
         path = ws.request.path
@@ -110,11 +109,8 @@ def serve(port_q: Any, n: int, stop: Any) -> None:
             async for _ in ws:
                 pass
             return
-        transport = ws.transport  # asyncio buffers what the client has not read yet
-        transport.write(blob)
-        transport.write(close)
-        await asyncio.sleep(0.2)
-        transport.close()
+        ws.transport.write(blob)  # asyncio buffers what the client has not read yet
+        await ws.close()  # one close frame, after the stream (a raw one would get a second)
 
     async def main() -> None:
         async with ws_serve(handler, "127.0.0.1", 0, compression=None, max_size=None) as server:
@@ -210,6 +206,26 @@ async def c_validate_json(url: str, n: int, _: Path) -> int:
     return count
 
 
+async def c_raw_picows(url: str, n: int, _: Path) -> int:
+    """A bare picows listener calling validate_json on each frame, in its callback."""
+    from picows import WSFrame, WSListener, WSMsgType, WSTransport, ws_connect
+
+    validate, count = hand_written().validate_json, [0]
+
+    class Listener(WSListener):
+        def on_ws_frame(self, transport: WSTransport, frame: WSFrame) -> None:
+            if frame.msg_type is WSMsgType.TEXT:
+                validate(frame.get_payload_as_bytes())
+                count[0] += 1
+            elif frame.msg_type is WSMsgType.CLOSE:  # the end of the stream: no reply
+                transport.disconnect(graceful=False)
+
+    transport, _listener = await ws_connect(Listener, url, max_frame_size=1 << 30)
+    started()
+    await transport.wait_disconnected()
+    return count[0]
+
+
 def _sdk(gen: Path) -> Any:
     """The generated SDK (generated at run time, so imported by name)."""
     sys.path.insert(0, str(gen / "sockgen"))
@@ -221,6 +237,18 @@ async def c_sockgen_iter(url: str, n: int, gen: Path) -> int:
     count = 0
     async with sdk.AsyncBench(base_url=url).room.connect(
         websocket_options={"compression": None}
+    ) as conn:
+        started()
+        async for _event in conn:
+            count += 1
+    return count
+
+
+async def c_sockgen_picows(url: str, n: int, gen: Path) -> int:
+    sdk = _sdk(gen)
+    count = 0
+    async with sdk.AsyncBench(base_url=url).room.connect(
+        transport="picows", websocket_options={"compression": None}
     ) as conn:
         started()
         async for _event in conn:
@@ -307,6 +335,8 @@ RECEIVE: dict[str, tuple[str, Callable[..., Any]]] = {
     "json_loads": ("json.loads per frame", c_json_loads),
     "validate_json": ("hand-written discriminated validate_json", c_validate_json),
     "sockgen_iter": ("sockgen async client, async for", c_sockgen_iter),
+    "raw_picows": ("raw picows listener + validate_json", c_raw_picows),
+    "sockgen_picows": ('sockgen async client on transport="picows", async for', c_sockgen_picows),
     "sockgen_on": ("sockgen async client, on() + dispatch_events", c_sockgen_on),
     "sockgen_handler": ("sockgen handler class", c_sockgen_handler),
     "raw_sync": ("raw websockets.sync loop + validate_json", c_raw_sync),
@@ -541,15 +571,19 @@ def main(argv: list[str] | None = None) -> int:
             gen = Path(tmp)
             generate_clients(gen)
             results: dict[str, tuple[float, float, int]] = {}
-            for name in args.only or list(RECEIVE):
-                runs = []
-                for _ in range(args.runs):
+            names = args.only or list(RECEIVE)
+            runs: dict[str, list[tuple[float, int]]] = {name: [] for name in names}
+            # round by round, every client once per round: a slow spell of the machine
+            # falls on all of them, not on the ratios of the ones measured during it
+            for _ in range(args.runs):
+                for name in names:
                     count, elapsed, rss = in_fresh_process(run_client, name, url, args.n, str(gen))
                     if count != args.n:
                         raise SystemExit(f"{name} received {count} of {args.n} events")
-                    runs.append((args.n / elapsed, rss))
-                rate = statistics.median(r for r, _ in runs)
-                results[name] = (rate, 1e6 / rate, max(rss for _, rss in runs))
+                    runs[name].append((args.n / elapsed, rss))
+            for name in names:
+                rate = statistics.median(r for r, _ in runs[name])
+                results[name] = (rate, 1e6 / rate, max(rss for _, rss in runs[name]))
             base_json = results.get("json_loads", (float("nan"),))[0]
             base_val = results.get("validate_json", (float("nan"),))[0]
             rows = [
@@ -581,6 +615,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(
                     f"sync client vs raw websockets.sync + validate_json: "
                     f"{results['sockgen_sync'][0] / results['raw_sync'][0]:.2f}"
+                )
+            if {"sockgen_picows", "raw_picows", "validate_json"} <= results.keys():
+                picows = results["sockgen_picows"][0]
+                print(
+                    f"sockgen on picows vs websockets + validate_json: "
+                    f"{picows / results['validate_json'][0]:.2f}; "
+                    f"vs raw picows + validate_json: {picows / results['raw_picows'][0]:.2f}"
                 )
             if "chanx" in results and "sockgen_iter" in results:
                 print(

@@ -23,5 +23,6 @@ def test_the_suite_runs_and_prints_every_table() -> None:
         "synthetic, 1000 event types",
         "growth 10 -> 1000 events",
         "sockgen async iteration vs Chanx",
+        "sockgen on picows vs websockets + validate_json",
     ):
         assert line in text, line

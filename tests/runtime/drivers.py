@@ -1,4 +1,4 @@
-"""One interface over both transports, so each behaviour test runs against both.
+"""One interface over the three transports, so each behaviour test runs against each.
 
 The sync connection is driven from a worker thread (``asyncio.to_thread``),
 which is how the blocking client is used next to other work.
@@ -83,7 +83,16 @@ class AsyncDriver(Driver):
         return [event async for event in self.conn]
 
 
-DRIVERS = {"sync": SyncDriver, "async": AsyncDriver}
+class PicowsDriver(AsyncDriver):
+    """The asyncio connection on picows (``transport="picows"``)."""
+
+    def __init__(self, url: str, **kwargs: Any) -> None:
+        super().__init__(url, transport="picows", **kwargs)
+
+
+DRIVERS = {"sync": SyncDriver, "async": AsyncDriver, "picows": PicowsDriver}
+TRANSPORTS = sorted(DRIVERS)
+"""Every behaviour test runs on each: ``websockets``' sync and asyncio clients, and picows."""
 
 
 async def open_driver(transport: str, url: str, **kwargs: Any) -> Driver:

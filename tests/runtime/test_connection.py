@@ -7,13 +7,13 @@ import json
 from typing import Any
 
 import pytest
-from runtime.drivers import open_driver
+from runtime.drivers import TRANSPORTS, open_driver
 from runtime.events import MessageReceived, SendMessage, Subscribe, Subscribed, message
 from runtime.wsserver import WsServer, close_with, record
 from sockgen_runtime import ConnectionLost, InvalidMessage, UnknownEvent, WebSocketConnectError
 from websockets.asyncio.server import ServerConnection
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.parametrize("transport", ["sync", "async"])]
+pytestmark = [pytest.mark.asyncio, pytest.mark.parametrize("transport", TRANSPORTS)]
 
 
 async def test_handshake_url_headers_and_subprotocol(server: WsServer, transport: str) -> None:

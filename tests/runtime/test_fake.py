@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 import pytest
-from runtime.drivers import open_driver
+from runtime.drivers import TRANSPORTS, open_driver
 from runtime.events import (
     ClientEvent,
     MessageReceived,
@@ -35,14 +35,14 @@ ROOMS = FakeChannelSpec(
     server_examples=(message("example one"), '{"type":"subscribed"}', message("example two")),
 )
 FAST = {"initial_delay": 0.01, "max_delay": 0.05}
-TRANSPORTS = pytest.mark.parametrize("transport", ["sync", "async"])
+ON_EACH_TRANSPORT = pytest.mark.parametrize("transport", TRANSPORTS)
 
 
 def rooms(server: FakeServer) -> FakeChannel[Any, Any]:
     return server.channel("rooms")
 
 
-@TRANSPORTS
+@ON_EACH_TRANSPORT
 @pytest.mark.asyncio
 async def test_handshake_expect_and_send(transport: str) -> None:
     async with FakeServer([ROOMS]) as server:
@@ -64,7 +64,7 @@ async def test_handshake_expect_and_send(transport: str) -> None:
         await conn.close()
 
 
-@TRANSPORTS
+@ON_EACH_TRANSPORT
 @pytest.mark.asyncio
 async def test_a_reconnect_after_1012_and_after_a_tcp_drop(transport: str) -> None:
     async with FakeServer([ROOMS]) as server:
@@ -87,7 +87,7 @@ async def test_a_reconnect_after_1012_and_after_a_tcp_drop(transport: str) -> No
         await conn.close()
 
 
-@TRANSPORTS
+@ON_EACH_TRANSPORT
 @pytest.mark.asyncio
 async def test_refused_handshakes_and_giving_up(transport: str) -> None:
     async with FakeServer([ROOMS]) as server:
@@ -103,7 +103,7 @@ async def test_refused_handshakes_and_giving_up(transport: str) -> None:
         assert "gave up after 2 attempts" in str(info.value) and len(seen) == 2
 
 
-@TRANSPORTS
+@ON_EACH_TRANSPORT
 @pytest.mark.asyncio
 async def test_bad_frames_reach_the_error_hook_and_receiving_goes_on(transport: str) -> None:
     async with FakeServer([ROOMS]) as server:

@@ -8,7 +8,13 @@ from typing import Any, Union
 import pytest
 from runtime.events import CHANNEL, MessageReceived, SendMessage, Subscribe, Subscribed, message
 from runtime.wsserver import WsServer
-from sockgen_runtime import AsyncHandlerClient, InvalidMessage, NotConnectedError, UnknownEvent
+from sockgen_runtime import (
+    AsyncHandlerClient,
+    InvalidMessage,
+    NotConnectedError,
+    Transport,
+    UnknownEvent,
+)
 from websockets.asyncio.server import ServerConnection
 
 pytestmark = pytest.mark.asyncio
@@ -58,7 +64,8 @@ def host(server: WsServer) -> str:
     return f"127.0.0.1:{server.port}"
 
 
-async def test_every_hook_in_order(server: WsServer) -> None:
+@pytest.mark.parametrize("transport", ["websockets", "picows"])
+async def test_every_hook_in_order(server: WsServer, transport: Transport) -> None:
     received: list[str | bytes] = []
 
     async def script(ws: ServerConnection, i: int) -> None:
@@ -75,7 +82,11 @@ async def test_every_hook_in_order(server: WsServer) -> None:
 
     server.script = script
     client = Recording(
-        host(server), protocol="ws", headers={"X-Token": "t"}, path_params={"room_id": "r 1"}
+        host(server),
+        protocol="ws",
+        headers={"X-Token": "t"},
+        path_params={"room_id": "r 1"},
+        transport=transport,
     )
     await client.handle()
     names = [name for name, _ in client.calls]

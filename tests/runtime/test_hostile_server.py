@@ -9,14 +9,14 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from runtime.drivers import open_driver
+from runtime.drivers import TRANSPORTS, open_driver
 from runtime.events import message
 from runtime.wsserver import WsServer
 from sockgen_runtime import ConnectionLost, InvalidMessage
 from websockets.asyncio.server import ServerConnection
 from websockets.frames import Close, Frame, Opcode
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.parametrize("transport", ["sync", "async"])]
+pytestmark = [pytest.mark.asyncio, pytest.mark.parametrize("transport", TRANSPORTS)]
 
 BAD: list[str | bytes] = [
     "not json {",

@@ -6,7 +6,14 @@ from typing import Any, Literal
 
 import pytest
 from pydantic import TypeAdapter, ValidationError
-from runtime.events import CHANNEL, MessageReceived, SendMessage, Subscribe, Subscribed
+from runtime.events import (
+    CHANNEL,
+    MessageReceived,
+    SendMessage,
+    Subscribe,
+    Subscribed,
+    connect_sync,
+)
 from sockgen_runtime import ChannelSpec, SockgenModel
 from sockgen_runtime._core import encode_json
 from sockgen_runtime._dispatch import HandlerRegistry
@@ -181,3 +188,8 @@ def test_a_plain_text_channel_has_no_unknown_events() -> None:
     with pytest.raises(ValidationError) as info:
         text.parse("b")
     assert text.unknown("b", info.value) is None
+
+
+def test_the_blocking_client_refuses_the_picows_transport() -> None:
+    with pytest.raises(ValueError, match="transport='picows' is for the asyncio client only"):
+        connect_sync("ws://127.0.0.1:9", transport="picows")

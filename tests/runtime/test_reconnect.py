@@ -7,7 +7,7 @@ import threading
 from typing import Any
 
 import pytest
-from runtime.drivers import Driver, open_driver
+from runtime.drivers import TRANSPORTS, Driver, open_driver
 from runtime.events import message
 from runtime.wsserver import WsServer, close_with, drop_tcp, record
 from sockgen_runtime import (
@@ -22,7 +22,7 @@ from sockgen_runtime import (
 from sockgen_runtime.reconnect import ReconnectPolicy
 from websockets.asyncio.server import ServerConnection
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.parametrize("transport", ["sync", "async"])]
+pytestmark = [pytest.mark.asyncio, pytest.mark.parametrize("transport", TRANSPORTS)]
 
 FAST = {"initial_delay": 0.02, "max_delay": 0.08}
 

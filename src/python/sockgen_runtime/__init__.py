@@ -7,7 +7,7 @@ Chanx-style handler-class base. ``websockets`` is imported only when a
 connection is opened.
 """
 
-from ._core import ConnectionCore, UnknownEvents, WebSocketOptions, encode_json
+from ._core import ConnectionCore, Transport, UnknownEvents, WebSocketOptions, encode_json
 from ._dispatch import HandlerMethods
 from ._parsing import ChannelSpec, ErrorEvent, HandlerError, InvalidMessage, UnknownEvent
 from ._url import URLError, build_url
@@ -66,6 +66,7 @@ __all__ = [
     "SendQueueFullError",
     "SockgenError",
     "SockgenModel",
+    "Transport",
     "URLError",
     "UnknownEvent",
     "UnknownEvents",

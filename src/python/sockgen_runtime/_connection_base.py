@@ -19,7 +19,7 @@ class ConnectionBase(HandlerMethods, Generic[ServerT]):
         self._core = core
         self._registry = core.handlers
         self._ws = socket
-        self._closed_exc: Any = _websockets.exceptions().ConnectionClosed
+        self._closed_exc: Any = _websockets.exceptions(core.options.transport).ConnectionClosed
         self._parse = core.parse
         self._validate = core.channel.validate
         self._last_close: ConnectionEnded = ConnectionEndedOK(None)
@@ -41,5 +41,6 @@ class ConnectionBase(HandlerMethods, Generic[ServerT]):
 
     @property
     def socket(self) -> Any:
-        """The underlying ``websockets`` connection (it is replaced on reconnect)."""
+        """The underlying connection, ``websockets``' or ``picows.websockets``' (it is replaced
+        on reconnect)."""
         return self._ws

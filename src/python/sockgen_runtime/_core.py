@@ -35,6 +35,10 @@ logger = logging.getLogger("sockgen_runtime")
 
 ServerT = TypeVar("ServerT")
 
+Transport = Literal["websockets", "picows"]
+"""The WebSocket library an asyncio connection runs on: ``websockets``, or ``picows``
+(Cython; its websockets-compatible client, ``picows.websockets``; the ``picows`` extra)."""
+
 UnknownEvents = Literal["error", "deliver"]
 """What a connection does with a server event its spec does not describe: hand it to
 ``on("error")`` (``error``), or deliver it as an :class:`UnknownEvent` (``deliver``)."""
@@ -84,6 +88,7 @@ class ConnectionSettings:
     policy: ReconnectPolicy = field(default_factory=ReconnectPolicy)
     max_queue_size: int = DEFAULT_MAX_QUEUE_SIZE
     unknown_events: UnknownEvents = "error"
+    transport: Transport = "websockets"
 
 
 def close_info(exc: BaseException) -> tuple[int, str]:
@@ -96,7 +101,8 @@ def close_info(exc: BaseException) -> tuple[int, str]:
     frame = getattr(exc, "rcvd", None) or getattr(exc, "sent", None)
     if frame is None:
         return 1006, ""
-    return int(frame.code), str(frame.reason)
+    # a close frame without a code: websockets says 1005, picows 0 (and a None reason)
+    return int(frame.code) or 1005, str(frame.reason or "")
 
 
 # --- what the core asks a transport to do, and what the transport answers -------------
@@ -118,11 +124,12 @@ class Wait:
 
 @dataclass(frozen=True)
 class Open:
-    """Open a socket to ``url`` (``websockets``' keyword arguments ``options``) and use it
-    from now on; answer None, or :class:`OpenFailed`."""
+    """Open a socket to ``url`` (``websockets``' keyword arguments ``options``) with
+    ``transport``, and use it from now on; answer None, or :class:`OpenFailed`."""
 
     url: str
     options: dict[str, Any]
+    transport: Transport = "websockets"
 
 
 @dataclass(frozen=True)
@@ -202,7 +209,7 @@ class ConnectionCore(Generic[ServerT]):
 
     def open(self) -> Open:
         """The handshake to make now (its URL and headers include every override so far)."""
-        return Open(self.url(), self.connect_kwargs())
+        return Open(self.url(), self.connect_kwargs(), self.options.transport)
 
     # --- sending -----------------------------------------------------------
 

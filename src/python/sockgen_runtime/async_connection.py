@@ -43,11 +43,12 @@ async def _maybe_await(value: Any) -> Any:
 
 
 async def open_socket(open_: Open) -> Any:
-    """One handshake."""
-    client = _websockets.asyncio_client()
+    """One handshake, with the library ``open_.transport`` names."""
+    client = _websockets.asyncio_client(open_.transport)
+    handshake = _websockets.exceptions(open_.transport).InvalidHandshake
     try:
         return await client.connect(open_.url, **open_.options)
-    except (OSError, asyncio.TimeoutError, _websockets.exceptions().InvalidHandshake) as exc:
+    except (OSError, asyncio.TimeoutError, handshake) as exc:
         raise WebSocketConnectError(open_.url, exc) from exc
 
 

@@ -67,5 +67,6 @@ class ClientBase:
                 ),
                 max_queue_size=options.get("max_queue_size", DEFAULT_MAX_QUEUE_SIZE),
                 unknown_events=unknown_events,
+                transport=options.get("transport", "websockets"),
             ),
         )

@@ -262,6 +262,11 @@ class ConnectionManager(Generic[C]):
     def __init__(
         self, factory: Callable[[ConnectionCore[Any], Any], C], core: ConnectionCore[Any]
     ) -> None:
+        if core.options.transport != "websockets":
+            raise ValueError(
+                f"transport={core.options.transport!r} is for the asyncio client only "
+                "(it has no blocking client); the blocking client runs on websockets"
+            )
         self._factory = factory
         self._core = core
         self._connection: C | None = None
