@@ -18,33 +18,14 @@ import venv
 from pathlib import Path
 
 import pytest
+from e2e.workspace import copy_repository
 
 pytestmark = pytest.mark.timeout(3000)
 
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    source = Path(os.environ.get("SOCKGEN_BUILDROOT", ""))
-    if not (source / "pants.toml").is_file():
-        pytest.fail(f"SOCKGEN_BUILDROOT={source} is not this repository (set by pants.toml [test])")
-    files = (
-        subprocess.run(
-            ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-            cwd=source,
-            capture_output=True,
-            check=True,
-        )
-        .stdout.decode()
-        .split("\0")
-    )
-    copy = tmp_path_factory.mktemp("repo")
-    for rel in filter(None, files):
-        src = source / rel
-        if src.is_file():
-            dst = copy / rel
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dst)
-    return copy
+    return copy_repository(tmp_path_factory.mktemp("repo"))  # $SOCKGEN_BUILDROOT's files
 
 
 def pants(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

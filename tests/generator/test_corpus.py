@@ -421,7 +421,7 @@ def _is_tag(f: m.FieldDef) -> bool:
 
 def _connection(cls: Any) -> object:
     """A generated connection object, built without a socket (its namespaces set up)."""
-    return cls(_FakeCore(), object())
+    return cls(_core_for(cls), object())
 
 
 #: What the official OpenAI Python SDK offers on its realtime connection.
@@ -452,7 +452,7 @@ def test_openai_realtime_helpers_have_typed_keyword_arguments(
     for cls_name in ("RealtimeConnection", "AsyncRealtimeConnection"):
         cls = getattr(conn_module, cls_name)
         connection = cls.__new__(cls)
-        cls.__init__(connection, _FakeCore(), object())
+        cls.__init__(connection, _core_for(cls), object())
         for event, required in OPENAI_HELPERS.items():
             *path, method = event.split(".")
             target: object = connection
@@ -470,12 +470,13 @@ def test_openai_realtime_helpers_have_typed_keyword_arguments(
                 assert inspect.iscoroutinefunction(helper), event
 
 
-class _FakeCore:
-    """Just enough of a ConnectionCore to build a connection object without a socket."""
+def _core_for(cls: type) -> Any:
+    """A real core for a connection class (its module's CHANNEL), to build one without a socket."""
+    from sockgen_runtime import ConnectionCore
+    from sockgen_runtime._core import ConnectionSettings
 
-    handlers = None
-    channel = type("Channel", (), {"validate": None})()
-    parse = None
+    channel = sys.modules[cls.__module__].CHANNEL
+    return ConnectionCore(channel, ConnectionSettings(base_url="ws://127.0.0.1"))
 
 
 def _connect_kwargs(api: m.Api, channel: m.Channel) -> dict[str, Any]:
