@@ -289,3 +289,19 @@ async def test_dispatch_sends_unknown_events_to_their_handlers(
     conn.on("message_received", lambda e: got.append(("msg", e.content)))
     await conn.dispatch_events()
     assert got == [("unknown", "who_knows"), ("msg", "a"), ("unknown", "subscribed")]
+
+
+async def test_a_server_that_drops_the_handshake_is_a_connect_error(transport: str) -> None:
+    """TCP accepted, then closed before any HTTP response (picows asserts on it)."""
+
+    async def drop(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.close()
+
+    tcp = await asyncio.start_server(drop, "127.0.0.1", 0)
+    port = tcp.sockets[0].getsockname()[1]
+    try:
+        with pytest.raises(WebSocketConnectError):
+            await open_driver(transport, f"ws://127.0.0.1:{port}")
+    finally:
+        tcp.close()
+        await tcp.wait_closed()

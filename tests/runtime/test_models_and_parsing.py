@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from typing import Any, Literal
 
 import pytest
-from pydantic import TypeAdapter, ValidationError
+from pydantic import Field, TypeAdapter, ValidationError
 from runtime.events import (
     CHANNEL,
     MessageReceived,
@@ -163,6 +163,11 @@ def drift(channel: ChannelSpec[Any], frame: str) -> tuple[str, object] | None:
             ("unknown_value", "subscribed"),
         ),
         (CHANNEL, '{"type": "subscribed"}', None),  # a required field missing: an error
+        # a value of the wrong kind where an enum belongs, a tag that is no scalar: errors
+        (CHANNEL, '{"type": "subscribed", "channel": "g", "status": null}', None),
+        (CHANNEL, '{"type": "subscribed", "channel": "g", "status": {"a": 1}}', None),
+        (CHANNEL, '{"type": null}', None),
+        (CHANNEL, '{"type": ["x"]}', None),
         (CHANNEL, '{"type": "subscribed", "channel": 1}', None),  # a wrong type: an error
         (CHANNEL, "[1]", None),
         (CHANNEL, '"subscribed"', None),
@@ -193,3 +198,26 @@ def test_a_plain_text_channel_has_no_unknown_events() -> None:
 def test_the_blocking_client_refuses_the_picows_transport() -> None:
     with pytest.raises(ValueError, match="transport='picows' is for the asyncio client only"):
         connect_sync("ws://127.0.0.1:9", transport="picows")
+
+
+class Inner(SockgenModel):
+    kind: Literal["a"] = "a"
+
+
+class Other(SockgenModel):
+    kind: Literal["b"] = "b"
+
+
+class Outer(SockgenModel):
+    type: Literal["ev"] = "ev"
+    payload: Inner | Other = Field(discriminator="kind")
+
+
+NESTED: ChannelSpec[Outer] = ChannelSpec(
+    path="/", server_events=TypeAdapter(Outer), event_names={Outer: "ev"}, tag="type"
+)
+
+
+def test_an_unknown_tag_inside_a_known_event_is_a_malformed_event() -> None:
+    assert drift(NESTED, '{"type": "ev", "payload": {"kind": "c"}}') is None
+    assert drift(NESTED, '{"type": "new", "payload": {"kind": "a"}}') == ("unknown_event", "new")

@@ -70,6 +70,11 @@ _VALUE_ERRORS = frozenset({"literal_error", "enum"})
 """Validation errors that mean "a value the spec does not list", nothing else."""
 
 
+def _scalar(value: object) -> bool:
+    """A JSON string, number or boolean (what a tag or an enum member can be)."""
+    return isinstance(value, str | int | float | bool)
+
+
 def classify(error: ValidationError) -> InvalidKind:
     first = error.errors(include_url=False, include_context=False, include_input=False)
     kind = first[0]["type"] if first else ""
@@ -147,15 +152,17 @@ class ChannelSpec(Generic[ServerT]):
         """
         if self.raw_text:
             return None
-        problems = error.errors(include_url=False, include_context=False, include_input=False)
+        problems = error.errors(include_url=False, include_context=False, include_input=True)
         kinds = {p["type"] for p in problems}
         # a one-event channel's Literal tag, whatever else is wrong with the frame
         on_tag = self.tag is not None and any(
             p["type"] in _VALUE_ERRORS and tuple(p["loc"]) == (self.tag,) for p in problems
         )
-        if on_tag or kinds == {"union_tag_invalid"}:
+        if on_tag or (kinds == {"union_tag_invalid"} and all(p["loc"] == () for p in problems)):
             reason: Literal["unknown_event", "unknown_value"] = "unknown_event"
-        elif problems and kinds <= _VALUE_ERRORS:
+        elif problems and kinds <= _VALUE_ERRORS and all(_scalar(p["input"]) for p in problems):
+            # a string, number or boolean the spec does not list; a null, an object, a list
+            # where a listed value belongs is a malformed event (an error), not drift
             reason = "unknown_value"
         else:
             return None
@@ -166,8 +173,10 @@ class ChannelSpec(Generic[ServerT]):
         if not isinstance(data, dict):
             return None
         tag = data.get(self.tag) if self.tag is not None else None
+        if reason == "unknown_event" and not _scalar(tag):
+            return None  # a null, list or object tag: malformed, not an event the spec lacks
         return UnknownEvent(
-            tag=tag if isinstance(tag, str | int | float | bool) else None,
+            tag=tag if _scalar(tag) else None,
             reason=reason,
             data=data,
             raw=frame,

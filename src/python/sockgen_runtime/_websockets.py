@@ -54,3 +54,20 @@ def exceptions(transport: Literal["websockets", "picows"] = "websockets") -> Mod
     if transport == "picows":
         return _require("picows.websockets.exceptions", _PICOWS_HINT)
     return _require("websockets.exceptions")
+
+
+def handshake_failures(
+    transport: Literal["websockets", "picows"] = "websockets",
+) -> tuple[type[Exception], ...]:
+    """What a failed handshake raises: the network, a timeout, a refusal, or a server that
+    closed the connection before answering (which websockets may report as a close)."""
+    import asyncio
+
+    module = exceptions(transport)
+    return (
+        OSError,
+        TimeoutError,
+        asyncio.TimeoutError,  # (not TimeoutError before 3.11)
+        module.InvalidHandshake,
+        module.ConnectionClosed,
+    )

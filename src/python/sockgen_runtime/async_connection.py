@@ -45,11 +45,30 @@ async def _maybe_await(value: Any) -> Any:
 async def open_socket(open_: Open) -> Any:
     """One handshake, with the library ``open_.transport`` names."""
     client = _websockets.asyncio_client(open_.transport)
-    handshake = _websockets.exceptions(open_.transport).InvalidHandshake
+    failed = _websockets.handshake_failures(open_.transport)
     try:
+        if open_.transport == "picows":
+            return await _open_picows(client, open_)
         return await client.connect(open_.url, **open_.options)
-    except (OSError, asyncio.TimeoutError, handshake) as exc:
+    except failed as exc:
         raise WebSocketConnectError(open_.url, exc) from exc
+
+
+async def _open_picows(client: Any, open_: Open) -> Any:
+    """picows.websockets' handshake, made to fail as websockets' does: ``open_timeout``
+    bounds the whole of it (picows times only the wait for the HTTP response), and a
+    server that drops the TCP connection mid-handshake is a failed attempt (picows
+    asserts)."""
+    from picows import WSError
+
+    timeout = open_.options.get("open_timeout", 10)
+    try:
+        socket = await asyncio.wait_for(client.connect(open_.url, **open_.options), timeout)
+    except (AssertionError, WSError) as exc:
+        raise ConnectionError(f"the handshake failed: {exc or type(exc).__name__}") from exc
+    if socket is None:
+        raise ConnectionError("the handshake failed: no connection")
+    return socket
 
 
 class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):

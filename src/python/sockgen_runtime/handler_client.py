@@ -66,7 +66,7 @@ class AsyncHandlerClient(Generic[OutgoingT, IncomingT]):
         self.query_params = dict(query_params or {})
         self._client = ClientBase(base_url=base_url, headers=self.headers, protocol=protocol)
         self._options = options
-        self.connection: AsyncConnection[OutgoingT, IncomingT | UnknownEvent] | None = None
+        self.connection: AsyncConnection[OutgoingT, IncomingT] | None = None
 
     def _new_core(self) -> ConnectionCore[IncomingT]:
         return self._client.core(
@@ -99,18 +99,18 @@ class AsyncHandlerClient(Generic[OutgoingT, IncomingT]):
         finally:
             await self.after_handle()
 
-    async def _loop(self, connection: AsyncConnection[OutgoingT, IncomingT | UnknownEvent]) -> None:
+    async def _loop(self, connection: AsyncConnection[OutgoingT, IncomingT]) -> None:
         """Each event to :meth:`handle_message`, through the connection's public API: its
         iteration (which reconnects as configured) and its ``error``/``raw_data`` hooks."""
         connection.on("error", self._invalid)
         connection.on("raw_data", self._raw)
         try:
-            async for message in connection:
+            async for message in connection:  # (UnknownEvent too, with unknown_events="deliver")
                 try:
                     if type(message) is UnknownEvent:
                         await self.handle_unknown_event(message)
                     else:
-                        await self.handle_message(message)  # type: ignore[arg-type]
+                        await self.handle_message(message)
                 except Exception as exc:
                     await self.handle_error(exc)
         except SockgenError as error:  # an abnormal close, or reconnection gave up

@@ -46,7 +46,7 @@ def open_socket(open_: Open) -> Any:
     client = _websockets.sync_client()
     try:
         ws = client.connect(open_.url, **open_.options)
-    except (OSError, TimeoutError, _websockets.exceptions().InvalidHandshake) as exc:
+    except _websockets.handshake_failures() as exc:
         raise WebSocketConnectError(open_.url, exc) from exc
     # Entered as a context manager (websockets 17.1 warns otherwise); the connection
     # closes it, as ``__exit__`` would.
