@@ -232,11 +232,11 @@ def _sdk(gen: Path) -> Any:
     return importlib.import_module("bench_sdk")
 
 
-async def c_sockgen_iter(url: str, n: int, gen: Path) -> int:
+async def c_sockgen_iter(url: str, n: int, gen: Path, transport: str = "websockets") -> int:
     sdk = _sdk(gen)
     count = 0
     async with sdk.AsyncBench(base_url=url).room.connect(
-        websocket_options={"compression": None}
+        transport=transport, websocket_options={"compression": None}
     ) as conn:
         started()
         async for _event in conn:
@@ -245,15 +245,7 @@ async def c_sockgen_iter(url: str, n: int, gen: Path) -> int:
 
 
 async def c_sockgen_picows(url: str, n: int, gen: Path) -> int:
-    sdk = _sdk(gen)
-    count = 0
-    async with sdk.AsyncBench(base_url=url).room.connect(
-        transport="picows", websocket_options={"compression": None}
-    ) as conn:
-        started()
-        async for _event in conn:
-            count += 1
-    return count
+    return await c_sockgen_iter(url, n, gen, transport="picows")
 
 
 async def c_sockgen_on(url: str, n: int, gen: Path) -> int:

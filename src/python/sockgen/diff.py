@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from .pointers import child
+
 Severity = Literal["breaking", "warning", "info"]
 Direction = Literal["client-to-server", "server-to-client", "connection", "python"]
 
@@ -262,7 +264,7 @@ def _fields(side: str, model: str, old: dict[str, Any], new: dict[str, Any]) -> 
     for wire in sorted(of.keys() | nf.keys()):
         here = f"{side} model {model}: field {wire}"
         source = (new if wire in nf else old)["source"]
-        pointer = f"{source}/properties/{_escape(wire)}" if source else ""
+        pointer = child(f"{source}/properties", wire) if source else ""
         if wire not in nf:
             yield _change(f"{side}-field-removed", here, pointer)
             continue
@@ -304,10 +306,6 @@ def _enum(side: str, here: str, pointer: str, old: list[str], new: list[str]) ->
         yield _change(f"{side}-enum-value-removed", here, pointer, f"value {value}")
     for value in sorted(set(new) - set(old)):
         yield _change(f"{side}-enum-value-added", here, pointer, f"value {value}")
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'')

@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from . import model as m
+from .pointers import child
 from .pycode import annotation
 from .views import build, helper_paths
 
@@ -111,14 +112,10 @@ def misfit(data: object, shape: Any = SHAPE, pointer: str = "") -> str | None:
             return f"{pointer or '/'}: no {json.dumps(missing[0])}"
         items = list(shape.items())
     for key, inner in items:
-        where = misfit(data[key], inner, f"{pointer}/{_escape(str(key))}")
+        where = misfit(data[key], inner, child(pointer, key))
         if where is not None:
             return where
     return None
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 def dumps(data: dict[str, Any]) -> str:
