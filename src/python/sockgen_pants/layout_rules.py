@@ -16,6 +16,7 @@ from pants.engine.fs import DigestContents, PathGlobs
 from pants.engine.internals.native_engine import Address
 from pants.engine.rules import Get, collect_rules, rule
 from pants.engine.target import Target
+from pants.util.logging import LogLevel
 from sockgen import layout
 from sockgen.errors import SpecError
 from sockgen.load import parse
@@ -75,7 +76,7 @@ async def _read(path: str, address: Address) -> str:
     return contents[0].content.decode("utf-8")
 
 
-@rule(desc="Predict the modules of a websocket_sdk")
+@rule(desc="Predict the modules of a websocket_sdk", level=LogLevel.DEBUG)
 async def predict_layout(request: WebsocketSdkLayoutRequest) -> WebsocketSdkLayout:
     try:
         spec = parse(
