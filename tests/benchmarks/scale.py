@@ -146,14 +146,10 @@ def layout_predictions(stderr: str) -> int:
     return stderr.count("Completed: Predict the modules of a websocket_sdk")
 
 
-def median_of(runs: int, repo: Path, *args: str) -> tuple[float, str]:
-    """The median time of ``runs`` identical runs, and the last run's log: on these machines
-    one run of a 2 s figure moves by more than that figure grows from N=10 to 300."""
-    times, log = [], ""
-    for _ in range(runs):
-        elapsed, log = pants(repo, *args)
-        times.append(elapsed)
-    return statistics.median(times), log
+def median_of(runs: int, repo: Path, *args: str) -> float:
+    """The median time of ``runs`` identical runs: on these machines one run of a 2 s figure
+    moves by more than that figure grows from N=10 to 300."""
+    return statistics.median(pants(repo, *args)[0] for _ in range(runs))
 
 
 def profile_no_op(py_spy: str, repo: Path, runs: int, *args: str) -> tuple[float, float]:
@@ -242,11 +238,11 @@ def measure(n: int, tmp: Path, py_spy: str | None = None) -> dict[str, float]:
         written = repo / "dist" / "codegen"
         out["SDKs written"] = sum(1 for d in written.glob("specs/svc*_sdk") if d.is_dir())
         out["files export-codegen writes"] = sum(1 for f in written.rglob("*") if f.is_file())
-        out["warm no-op (median of 5)"], _ = median_of(5, repo, *export)
+        out["warm no-op (median of 5)"] = median_of(5, repo, *export)
         # what the no-op's growth is: the same targets without writing N packages to dist/,
         # and export-codegen of one SDK in the same N-target graph
-        out["warm list (median of 5)"], _ = median_of(5, repo, "list", "specs/scale::")
-        out["warm no-op, one SDK (median of 5)"], _ = median_of(
+        out["warm list (median of 5)"] = median_of(5, repo, "list", "specs/scale::")
+        out["warm no-op, one SDK (median of 5)"] = median_of(
             5, repo, "export-codegen", "specs/scale:svc0_sdk"
         )
         if py_spy:
@@ -310,12 +306,8 @@ def main(argv: list[str] | None = None) -> int:
     for row in rows:
         values = [results[n][row] for n in args.n]
         ratios = [v / values[0] if values[0] else float("nan") for v in values[1:]]
-        fmt = (
-            "{:.0f}"
-            if any(w in row for w in ("runs", "files", "parsed", "targets", "written"))
-            else "{:.1f}"
-        )
-        cells = [row, *(fmt.format(v) for v in values), *(f"{r:.2f}" for r in ratios)]
+        shown = (str(v) if isinstance(v, int) else f"{v:.1f}" for v in values)  # counts, seconds
+        cells = [row, *shown, *(f"{r:.2f}" for r in ratios)]
         print("| " + " | ".join(cells) + " |")
     cold = [results[n]["cold export-codegen"] / n for n in args.n]
     print(
