@@ -24,8 +24,9 @@ from .config import Config
 from .errors import SpecError
 from .events import payload_message, plan
 from .frontend import FrontEnd, param_name, query_params
+from .identifiers import class_prefix
 from .layout import channel_modules
-from .naming import class_prefix, pascal
+from .naming import pascal
 from .refs import Location, Resolver
 from .schema import TAG_PREFERENCE, SchemaConverter
 from .wording import pair_clues

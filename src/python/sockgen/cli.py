@@ -26,6 +26,7 @@ from .errors import SpecError, one_line
 from .generate import Generated, build_api, generate
 from .inspect import report
 from .surface import dumps, surface
+from .version import VERSION
 
 MARKER = ".sockgen"
 """A file in every output folder, so --clear-output only ever removes sockgen's own output."""
@@ -37,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sockgen", description="Typed Python WebSocket SDKs from AsyncAPI/OpenAPI."
     )
+    parser.add_argument("--version", action="version", version=f"sockgen {VERSION}")
     sub = parser.add_subparsers(dest="command", required=True)
     # what every command that reads a spec takes
     spec_options = argparse.ArgumentParser(add_help=False)
@@ -141,6 +143,11 @@ def _generate_parser(gen: argparse.ArgumentParser) -> None:
         action="store_true",
         help="keep channel folders the spec no longer has",
     )
+    gen.add_argument(
+        "--sdk-version",
+        help="the version in the written pyproject.toml (default: the config's "
+        "sockgen.sdk_version, else the spec's info.version)",
+    )
     gen.add_argument("--quiet", "-q", action="store_true", help="do not print warnings")
     gen.set_defaults(run=generate_client)
 
@@ -194,6 +201,7 @@ def generate_client(args: argparse.Namespace) -> int:
             Path(args.config) if args.config else None,
             args.package,
             direction=args.direction,
+            sdk_version=args.sdk_version,
             readme=not args.no_readme,
             pyproject=True,
         )

@@ -10,6 +10,7 @@ sockgen:                    # sockgen's own (all optional)
   direction: server         # AsyncAPI: the application the document describes
                             # (3.x: its 'send' operations; 2.x: its 'subscribe' ones)
   discriminator: type       # force the property that tells events apart
+  sdk_version: 1.2.0        # the version in the generated pyproject.toml (default: info.version)
 resources: ...              # Stainless: resources.<name>.methods.<m> with type: websocket
 targets:
   python:
@@ -31,7 +32,7 @@ from .errors import SpecError
 from .load import Document, Workspace
 from .naming import default_package, pascal
 
-_SOCKGEN_KEYS = {"package", "client_class", "direction", "discriminator"}
+_SOCKGEN_KEYS = {"package", "client_class", "direction", "discriminator", "sdk_version"}
 
 
 Side = Literal["client", "server"]
@@ -43,6 +44,8 @@ class Config:
     client_class: str | None = None
     direction: Side | None = None
     discriminator: str | None = None
+    sdk_version: str | None = None
+    """``--sdk-version``, else ``sockgen.sdk_version``; unset: the spec's ``info.version``."""
     websockets_extra: str = "websockets"
     stainless: Mapping[str, Any] = field(default_factory=dict)
     document: Document | None = None
@@ -63,8 +66,10 @@ def load_config(
     spec: Path,
     package: str | None,
     direction: str | None = None,
+    sdk_version: str | None = None,
 ) -> Config:
-    """The config at ``path`` (or none); ``package`` and ``direction`` from the command line win."""
+    """The config at ``path`` (or none); ``package``, ``direction`` and ``sdk_version`` from the
+    command line win."""
     doc = workspace.load(path) if path else None
     data = _mapping(doc.data if doc else None, doc, "", "a config")
     own = _mapping(data.get("sockgen"), doc, "/sockgen", "'sockgen'")
@@ -86,6 +91,7 @@ def load_config(
         client_class=_client_class(own, data, doc),
         direction=side,
         discriminator=_text(own.get("discriminator"), doc, "/sockgen/discriminator"),
+        sdk_version=sdk_version or _version(own.get("sdk_version"), doc),
         websockets_extra=str(options.get("websockets_extra_name") or "websockets"),
         stainless=data,
         document=doc,
@@ -107,6 +113,17 @@ def _text(value: object, doc: Document | None, pointer: str) -> str | None:
         return value
     message = f"expected a string, got {type(value).__name__}"
     raise doc.error(message, pointer) if doc else SpecError(message)
+
+
+def _version(value: object, doc: Document | None) -> str | None:
+    """``sockgen.sdk_version``: a string (YAML reads ``1.10`` as the number 1.1)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        message = (
+            f"sdk_version must be a string, not the number {value!r}: quote it "
+            "(YAML reads a bare 1.10 as 1.1)"
+        )
+        raise doc.error(message, "/sockgen/sdk_version") if doc else SpecError(message)
+    return _text(value, doc, "/sockgen/sdk_version")
 
 
 def _package(cli: str | None, configured: object, spec: Path, doc: Document | None) -> str:

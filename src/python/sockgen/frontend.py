@@ -7,17 +7,13 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from packaging.version import InvalidVersion, Version
+
 from . import model as m
 from .config import Config
 from .errors import SpecError
-from .naming import (
-    AMBIGUOUS,
-    RESERVED_ATTRIBUTES,
-    RESERVED_CLASS_NAMES,
-    pascal,
-    snake,
-    unique,
-)
+from .identifiers import AMBIGUOUS, RESERVED_ATTRIBUTES, RESERVED_CLASS_NAMES
+from .naming import pascal, snake, unique
 from .refs import Location, Resolver
 from .schema import SchemaConverter
 
@@ -80,9 +76,26 @@ class FrontEnd:
             types=self.conv.types,
             description=str(info.get("description") or ""),
             version=str(info.get("version") or ""),
+            sdk_version=self._sdk_version(info),
             websockets_extra=self.config.websockets_extra,
             source_name=self.root.doc.name,
         )
+
+    def _sdk_version(self, info: dict[str, Any]) -> str | None:
+        """The SDK's version: the config's (checked), else ``info.version`` as PEP 440 writes it
+        (``v1.2`` -> ``1.2``), else none (the CLI, which writes ``pyproject.toml``, warns)."""
+        chosen = self.config.sdk_version
+        if chosen is not None:
+            try:
+                return str(Version(chosen))
+            except InvalidVersion:
+                raise SpecError(
+                    f"sdk_version {chosen!r} is not a PEP 440 version (1.2.0, 2.0.0rc1, ...)"
+                ) from None
+        try:
+            return str(Version(str(info.get("version"))))
+        except InvalidVersion:
+            return None
 
     def _client_class(self, title: str) -> str:
         """The top-level client's class: the config's, else the title's, clear of every

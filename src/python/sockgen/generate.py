@@ -16,10 +16,10 @@ from . import render, views
 from .asyncapi import AsyncAPIFrontEnd
 from .config import Config, load_config
 from .errors import Diagnostic, SpecError
+from .identifiers import channel_class_names, class_prefix, unshadow_fields
 from .layout import channel_keys, channel_modules
 from .limits import RECURSION_LIMIT, recursion_limit
 from .load import Workspace
-from .naming import channel_class_names, class_prefix, unshadow_fields
 from .openapi import OpenAPIFrontEnd
 from .refs import Location, Resolver
 from .schema import SchemaConverter
@@ -38,13 +38,18 @@ def build_api(
     config: Path | None = None,
     package: str | None = None,
     direction: str | None = None,
+    sdk_version: str | None = None,
 ) -> tuple[m.Api, list[Diagnostic]]:
     with recursion_limit(RECURSION_LIMIT, at_least=True):
-        return _build_api(spec, config, package, direction)
+        return _build_api(spec, config, package, direction, sdk_version)
 
 
 def _build_api(
-    spec: Path, config: Path | None, package: str | None, direction: str | None
+    spec: Path,
+    config: Path | None,
+    package: str | None,
+    direction: str | None,
+    sdk_version: str | None = None,
 ) -> tuple[m.Api, list[Diagnostic]]:
     workspace = Workspace(spec.parent)
     warnings: list[Diagnostic] = []
@@ -60,7 +65,7 @@ def _build_api(
     root = resolver.root(spec)
     if not isinstance(root.doc.data, dict):
         raise SpecError("a spec must be a mapping at the top level", file=root.doc.name, pointer="")
-    cfg = load_config(workspace, config, spec, package, direction)
+    cfg = load_config(workspace, config, spec, package, direction, sdk_version)
     conv = SchemaConverter(resolver, warn, taken=_reserved(root.doc.data, cfg))
     if "asyncapi" in root.doc.data:
         api = AsyncAPIFrontEnd(root, resolver, conv, cfg).api()
@@ -93,10 +98,21 @@ def generate(
     package: str | None = None,
     *,
     direction: str | None = None,
+    sdk_version: str | None = None,
     readme: bool = True,
     pyproject: bool = False,
 ) -> Generated:
     with recursion_limit(RECURSION_LIMIT, at_least=True):
-        api, warnings = _build_api(spec, config, package, direction)
+        api, warnings = _build_api(spec, config, package, direction, sdk_version)
+    if pyproject and api.sdk_version is None:
+        warnings.append(
+            Diagnostic(
+                api.source_name,
+                "/info/version",
+                f"info.version {api.version!r} is not a PEP 440 version; pyproject.toml says "
+                "0.0.0 (set sockgen.sdk_version in the config, or --sdk-version)",
+            )
+        )
+    with recursion_limit(RECURSION_LIMIT, at_least=True):
         files = render.render(views.build(api), readme=readme, pyproject=pyproject)
     return Generated(api, files, warnings)

@@ -16,7 +16,7 @@ from typing import Any
 from .naming import snake, unique, words
 
 #: Module names a channel may not take: the package's own modules.
-RESERVED_MODULES = frozenset({"shared", "_client", "base", "py", "typing"})
+RESERVED_MODULES = frozenset({"shared", "_client", "_contract", "testing", "base", "py", "typing"})
 
 #: The longest module name taken from a channel key (a file name has at most 255 bytes).
 MAX_MODULE = 60
@@ -26,6 +26,7 @@ PACKAGE_FILES = (
     "py.typed",
     "README.md",
     "_client.py",
+    "_contract.py",
     "testing.py",
     "shared/__init__.py",
     "shared/models.py",

@@ -204,6 +204,10 @@ class Api:
     """Every named type by class name."""
     description: str = ""
     version: str = ""
+    """``info.version`` as the spec writes it."""
+    sdk_version: str | None = None
+    """The SDK's own version (PEP 440) for its ``pyproject.toml``; none when ``info.version``
+    is not one and nothing else names it."""
     websockets_extra: str = "websockets"
     source_name: str = ""
     examples: dict[str, list[object]] = field(default_factory=dict)

@@ -18,8 +18,9 @@ from .config import Config
 from .errors import SpecError
 from .events import payload_message, plan
 from .frontend import FrontEnd, query_params
+from .identifiers import class_prefix
 from .layout import channel_modules, stainless_websocket_resources
-from .naming import class_prefix, pascal, snake
+from .naming import pascal, snake
 from .refs import Location, Resolver
 from .schema import SchemaConverter
 

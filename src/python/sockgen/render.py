@@ -114,7 +114,14 @@ def render(view: PackageView, *, readme: bool = True, pyproject: bool = False) -
         )
     top = {str(view.client): "._client", str(view.async_client): "._client"}
     put("_client.py", "client.py.jinja", _locals(view, None, "client"))
-    put("__init__.py", "package_init.py.jinja", {}, imports=_imports(top))
+    put("_contract.py", "contract.py.jinja", {})
+    # the runtime check first: it runs before anything imports from the runtime
+    put(
+        "__init__.py",
+        "package_init.py.jinja",
+        {},
+        imports=_imports({**top, "_contract": ".:_contract"}),
+    )
     fakes = {str(c.alias): f".:{c.module}" for c in view.fakes}
     put("testing.py", "testing.py.jinja", {**top, **fakes})
     out[f"{pkg}/py.typed"] = ""

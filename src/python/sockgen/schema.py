@@ -22,8 +22,9 @@ from collections.abc import Callable
 from typing import Any
 
 from . import model as m
+from .identifiers import class_name, field_name
 from .limits import MAX_SCHEMA_DEPTH
-from .naming import class_name, field_name, pascal
+from .naming import pascal
 from .refs import Location, Resolver
 
 _LITERAL_PATTERN = re.compile(r"^\^?([A-Za-z0-9_.:\-]+)\$?$")

@@ -17,9 +17,12 @@ import keyword
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from . import contract
 from . import model as m
-from .naming import AMBIGUOUS, RESERVED_ATTRIBUTES, pascal, snake, unique
+from .identifiers import AMBIGUOUS, RESERVED_ATTRIBUTES
+from .naming import pascal, snake, unique
 from .pycode import Code, FieldOf, annotation, discriminator_field, docstring, ident, literal
+from .version import VERSION
 
 #: What an incoming message without a known tag is grouped under (callable discriminators).
 UNTAGGED = "__untagged__"
@@ -282,6 +285,20 @@ class PackageView:
     extra: Code
     extra_text: Code
     version: Code
+    sdk_version: Code
+    """The SDK's version in its ``pyproject.toml`` (a TOML string)."""
+    generator: Code
+    """``sockgen 0.2.0``: what wrote the package (raw text, for headers and messages)."""
+    runtime: Code
+    """The runtime releases the package works with (``"sockgen-runtime>=0.2.0,<0.3"``)."""
+    runtime_md: Code
+    """The same, for Markdown code spans."""
+    contract: Code
+    """The runtime contract the package is written against (an int literal)."""
+    requirements: list[Code]
+    """The package's own requirements, TOML strings."""
+    extras: list[tuple[Code, Code]]
+    """Its extras (the WebSocket libraries): name, then the runtime's extra as a TOML string."""
     channels: list[ChannelView]
     shared: ModelsModule
     resources: list[ResourceNode]
@@ -338,6 +355,16 @@ def build(api: m.Api) -> PackageView:
             api.websockets_extra if _plain_word(api.websockets_extra) else "websockets"
         ),
         version=literal(api.version),
+        sdk_version=literal(api.sdk_version or "0.0.0"),
+        generator=Code(f"sockgen {VERSION}"),
+        runtime=literal(contract.RUNTIME),
+        runtime_md=md_inline(contract.RUNTIME),
+        contract=Code(str(contract.RUNTIME_CONTRACT)),
+        requirements=[
+            literal(contract.IMPORTS[m])
+            for m in ("sockgen_runtime", "pydantic", "typing_extensions")
+        ],
+        extras=_extras(api.websockets_extra),
         channels=channels,
         shared=_models_module(api, "shared", modules, params, None),
         resources=_resources(
@@ -346,6 +373,16 @@ def build(api: m.Api) -> PackageView:
         example=_example(api, channels),
         fakes=[_fake(api, channel) for channel in api.channels],
     )
+
+
+def _extras(websockets_extra: str) -> list[tuple[Code, Code]]:
+    """The SDK's extras: each WebSocket library through the runtime's own extra (Stainless'
+    ``websockets_extra_name`` renames the websockets one)."""
+    name = websockets_extra if _plain_word(websockets_extra) else "websockets"
+    runtime = contract.RUNTIME.replace("sockgen-runtime", "sockgen-runtime[{}]", 1)
+    out = {name: literal(runtime.format("websockets"))}
+    out.setdefault("picows", literal(runtime.format("picows")))
+    return [(Code(k), v) for k, v in out.items()]
 
 
 def _fake(api: m.Api, channel: m.Channel) -> FakeChannelView:

@@ -5,7 +5,12 @@ Generated SDKs are thin typed layers over this package: a
 for its server events), connection classes with sync and async twins, and a
 Chanx-style handler-class base. ``websockets`` is imported only when a
 connection is opened.
+
+Generated packages check ``CONTRACTS`` when imported: the interfaces this
+runtime provides to generated code (``sockgen.contract.RUNTIME_CONTRACT``).
 """
+
+from importlib import metadata as _metadata
 
 from ._core import ConnectionCore, Transport, UnknownEvents, WebSocketOptions, encode_json
 from ._dispatch import HandlerMethods
@@ -35,7 +40,17 @@ from .reconnect import (
 )
 from .sync_connection import Connection, ConnectionManager
 
+#: The runtime contracts generated code may be written against (a generated package
+#: refuses to import, naming both versions, when its contract is not here).
+CONTRACTS = frozenset({2})
+
+try:
+    __version__ = _metadata.version("sockgen-runtime")
+except _metadata.PackageNotFoundError:  # a source tree, not an installed distribution
+    __version__ = "unknown (not installed)"
+
 __all__ = [
+    "CONTRACTS",
     "NOT_GIVEN",
     "NotGiven",
     "RECONNECT_CLOSE_CODES",
