@@ -38,7 +38,9 @@ def repository_files() -> dict[str, str]:
     out = {}
     for root in COPIED:
         for path in sorted(Path(root).rglob("*")):
-            if path.is_file() and path.suffix in (".py", ".jinja", ".lock", ".txt"):
+            if path.is_file() and (
+                path.suffix in (".py", ".jinja", ".lock", ".txt") or path.name == "VERSION"
+            ):
                 out[str(path)] = path.read_text()
     return out
 
@@ -82,6 +84,7 @@ def rule_runner() -> RuleRunner:
             "--pex-cli-version=v2.20.3",
             f"--pex-cli-known-versions={known}",
             f"--pex-cli-url-template=file://{pex_dir}/pex-2.20.3",
+            "--sockgen-generator=//src/python/sockgen:cli",
         ],
         env_inherit={"PATH", "PYENV_ROOT", "HOME"},
     )
@@ -90,8 +93,9 @@ def rule_runner() -> RuleRunner:
             **repository_files(),
             "src/python/sockgen/BUILD": dedent(
                 """\
-                python_sources(dependencies=[":templates"])
+                python_sources(dependencies=[":templates", ":version"])
                 resources(name="templates", sources=["templates/*.jinja"])
+                resource(name="version", source="VERSION")
                 pex_binary(name="cli", entry_point="sockgen.cli:main")
                 """
             ),

@@ -17,6 +17,7 @@ from pants.engine.addresses import Address
 from pants.engine.internals.scheduler import ExecutionError
 from pants.engine.target import InferredDependencies
 from pants.testutil.rule_runner import QueryRule, RuleRunner
+from sockgen import contract
 from sockgen_pants import register
 from sockgen_pants.dependencies import (
     InferWebsocketSdkRuntimeDependencies,
@@ -193,10 +194,23 @@ def test_a_missing_runtime_library_is_a_clear_error(rule_runner: RuleRunner) -> 
         runtime_deps(rule_runner, Address("specs", target_name="chat"))
     message = str(info.value)
     assert (
-        "The code generated from specs:chat imports `sockgen_runtime`, but no target provides it"
-        in message
-    )
+        "The code generated from specs:chat imports `sockgen_runtime`, `sockgen_runtime.testing`, "
+        "`websockets`, which no target provides. Add these lines to your requirements"
+    ) in " ".join(message.split())
+    # the exact requirement lines to add, one per line, as the generated pyproject.toml has them
+    assert f"\n    {contract.RUNTIME}\n    {contract.EXTRAS['websockets']}\n" in message
+    assert "generate-lockfiles" in message
     assert "[sockgen].infer_runtime_dependency" in message
+
+    # with resolves, the message names the target's resolve and the command that locks it
+    rule_runner.set_options(
+        ["--python-enable-resolves", "--python-resolves={'python-default': 'default.lock'}"]
+    )
+    with pytest.raises(ExecutionError) as info:
+        runtime_deps(rule_runner, Address("specs", target_name="chat"))
+    message = " ".join(str(info.value).split())
+    assert "which no target provides in the resolve 'python-default'" in message
+    assert "then run `pants generate-lockfiles --resolve=python-default`" in message
 
 
 def test_tailor_proposes_targets_for_unowned_asyncapi_files(rule_runner: RuleRunner) -> None:

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any, Iterable
 
-from pants.backend.python.target_types import EntryPoint, PythonSourceField
+from pants.backend.python.target_types import PythonSourceField
 from pants.backend.python.util_rules import pex, pex_from_targets
-from pants.backend.python.util_rules.pex import Pex, PexProcess
+from pants.backend.python.util_rules.interpreter_constraints import InterpreterConstraints
+from pants.backend.python.util_rules.pex import Pex, PexProcess, PexRequest
 from pants.backend.python.util_rules.pex_from_targets import PexFromTargetsRequest
 from pants.base.glob_match_error_behavior import GlobMatchErrorBehavior
 from pants.core.target_types import FileSourceField, ResourceSourceField
@@ -35,11 +36,12 @@ from pants.engine.target import (
     TransitiveTargetsRequest,
 )
 from pants.engine.unions import UnionRule
-from pants.source.source_root import SourceRoot, SourceRootRequest
+from pants.source.source_root import OptionalSourceRoot, SourceRootRequest
 from pants.util.logging import LogLevel
+from pants.util.strutil import softwrap
 
 from .layout_rules import config_path, package_name
-from .subsystem import WebsocketSdkSubsystem
+from .subsystem import SockgenSubsystem
 from .target_types import (
     WebsocketSdkDirectionField,
     WebsocketSdkPythonSourceRootField,
@@ -67,7 +69,13 @@ class SockgenGeneratorRequest:
 
 
 @rule(desc="Build the sockgen generator PEX")
-async def build_generator(_: SockgenGeneratorRequest, subsystem: WebsocketSdkSubsystem) -> Pex:
+async def build_generator(_: SockgenGeneratorRequest, subsystem: SockgenSubsystem) -> Pex:
+    if not subsystem.generator:
+        # the `sockgen` requirement, from the plugin's lockfile or `install_from_resolve`
+        constraints = InterpreterConstraints(subsystem.interpreter_constraints)
+        return await Get(
+            Pex, PexRequest, subsystem.to_pex_request(interpreter_constraints=constraints)
+        )
     address = await Get(
         Address,
         AddressInput,
@@ -79,7 +87,7 @@ async def build_generator(_: SockgenGeneratorRequest, subsystem: WebsocketSdkSub
             [address],
             output_filename="sockgen.pex",
             internal_only=True,
-            main=EntryPoint.parse("sockgen.cli:main"),
+            main=subsystem.main,
             description="Build the sockgen generator",
         ),
     )
@@ -180,10 +188,23 @@ async def generate_python_from_websocket_sdk(
     source_root_request = (
         SourceRootRequest(PurePath(root_field)) if root_field else SourceRootRequest.for_target(tgt)
     )
-    stripped, source_root = await MultiGet(
+    stripped, optional_root = await MultiGet(
         Get(Digest, RemovePrefix(package_files, OUTPUT_DIR)),
-        Get(SourceRoot, SourceRootRequest, source_root_request),
+        Get(OptionalSourceRoot, SourceRootRequest, source_root_request),
     )
+    source_root = optional_root.source_root
+    if source_root is None:
+        folder = root_field or tgt.address.spec_path or "."
+        raise WebsocketSdkGenerationError(
+            softwrap(
+                f"""
+                {tgt.address}: `{package}` is generated under the source root of {folder}, and
+                no source root contains it. Add it to `[source].root_patterns` in pants.toml
+                (for example `root_patterns = ["/{folder}"]`), or set the target's
+                `python_source_root` to a source root.
+                """
+            )
+        )
     if source_root.path == ".":
         return GeneratedSources(await Get(Snapshot, Digest, stripped))
     return GeneratedSources(await Get(Snapshot, AddPrefix(stripped, source_root.path)))

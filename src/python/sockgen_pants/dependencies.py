@@ -14,9 +14,10 @@ from pants.engine.addresses import Address
 from pants.engine.rules import Get, MultiGet, collect_rules, rule
 from pants.engine.target import FieldSet, InferDependenciesRequest, InferredDependencies
 from pants.engine.unions import UnionRule
+from pants.util.docutil import bin_name
 from pants.util.strutil import softwrap
 
-from .subsystem import WebsocketSdkSubsystem
+from .subsystem import SockgenSubsystem
 from .target_types import WebsocketSdkDependenciesField, WebsocketSdkPythonResolveField
 
 
@@ -39,36 +40,56 @@ class InferWebsocketSdkRuntimeDependencies(InferDependenciesRequest[WebsocketSdk
 @rule(desc="Infer the runtime dependencies of a websocket_sdk")
 async def infer_runtime_dependencies(
     request: InferWebsocketSdkRuntimeDependencies,
-    subsystem: WebsocketSdkSubsystem,
+    subsystem: SockgenSubsystem,
     python_setup: PythonSetup,
 ) -> InferredDependencies:
     if not subsystem.infer_runtime_dependency:
         return InferredDependencies([])
     address = request.field_set.address
     resolve = request.field_set.python_resolve.normalized_value(python_setup)
+    modules = subsystem.runtime_modules
     owners = await MultiGet(
         Get(PythonModuleOwners, PythonModuleOwnersRequest(module, resolve=resolve))
-        for module, _ in subsystem.runtime_modules
+        for module in modules
     )
     found: list[Address] = []
-    for (module, requirement), owner in zip(subsystem.runtime_modules, owners):
-        if len(owner.unambiguous) >= 1:
+    missing: list[str] = []
+    for module, owner in zip(modules, owners):
+        if owner.unambiguous:
             found.extend(owner.unambiguous)
-            continue
-        why = (
-            f"several targets provide it ({', '.join(str(a) for a in owner.ambiguous)})"
-            if owner.ambiguous
-            else "no target provides it"
-        )
+        elif owner.ambiguous:
+            raise MissingWebsocketSdkRuntimeLibrary(
+                f"The code generated from {address} imports `{module}`, which several targets "
+                f"provide in the resolve '{resolve}' ({', '.join(map(str, owner.ambiguous))}): "
+                "keep one, or list the one to use in the target's `dependencies`."
+            )
+        else:
+            missing.append(module)
+    if missing:
+        lines = sorted({subsystem.requirement_for(module) for module in missing})
+        imports = ", ".join(f"`{m}`" for m in missing)
+        if python_setup.enable_resolves:
+            where = f" in the resolve '{resolve}'. Add these lines to that resolve's requirements"
+            then = f"`{bin_name()} generate-lockfiles --resolve={resolve}`"
+        else:
+            where, then = (
+                ". Add these lines to your requirements",
+                f"`{bin_name()} generate-lockfiles`",
+            )
         raise MissingWebsocketSdkRuntimeLibrary(
             softwrap(
                 f"""
-                The code generated from {address} imports `{module}`, but {why} in the resolve
-                '{resolve}'. Add a `python_requirement` for `{requirement}` (or first-party
-                sources of `{module}`) to that resolve, or set the target's `python_resolve`.
-
-                To skip this check, set `[{subsystem.options_scope}].infer_runtime_dependency =
-                false` in pants.toml.
+                The code generated from {address} imports {imports}, which no target
+                provides{where} (a `python_requirements` file), then run {then}:
+                """
+            )
+            + "\n\n"
+            + "".join(f"    {line}\n" for line in lines)
+            + "\n"
+            + softwrap(
+                f"""
+                (Or set the target's `python_resolve`. To skip this check, set
+                `[{subsystem.options_scope}].infer_runtime_dependency = false`.)
                 """
             )
         )

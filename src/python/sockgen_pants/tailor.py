@@ -25,7 +25,7 @@ from pants.engine.unions import UnionRule
 from pants.util.logging import LogLevel
 from sockgen.naming import default_package
 
-from .subsystem import WebsocketSdkSubsystem
+from .subsystem import SockgenSubsystem
 from .target_types import AllWebsocketSdkTargets, WebsocketSdkApiSnapshotField, WebsocketSdkTarget
 
 PATTERNS = ("*.yaml", "*.yml", "*.json")
@@ -80,7 +80,7 @@ async def find_putative_websocket_sdks(
     request: PutativeWebsocketSdkTargetsRequest,
     all_owned_sources: AllOwnedSources,
     sdk_targets: AllWebsocketSdkTargets,
-    subsystem: WebsocketSdkSubsystem,
+    subsystem: SockgenSubsystem,
 ) -> PutativeTargets:
     if not subsystem.tailor:
         return PutativeTargets()

@@ -1,0 +1,1 @@
+"""This repository's own release plumbing (not shipped): one version for every distribution."""
