@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from e2e.workspace import copy_repository
+from sockgen.version import VERSION
 
 pytestmark = pytest.mark.timeout(3000)
 
@@ -120,7 +121,14 @@ def test_package_builds_wheels_that_install_and_import(repo: Path, tmp_path: Pat
     _installed_wheels_type_check(python, tmp_path)
     # the generator's own wheel: a `sockgen` console script
     subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", str(next(dist.glob("sockgen-0.1.0-*.whl")))],
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            str(next(dist.glob(f"sockgen-{VERSION}-*.whl"))),
+        ],
         check=True,
     )
     cli = subprocess.run(
