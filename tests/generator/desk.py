@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sockgen.api.surface import surface
 from sockgen.generate import build_api
-from sockgen.surface import surface
 
 Doc = dict[str, Any]
 

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 import yaml
 from sockgen import model as m
-from sockgen import views
+from sockgen.emit import views
+from sockgen.emit.pycode import literal
 from sockgen.generate import Generated, generate
-from sockgen.naming import default_package
-from sockgen.pycode import literal
+from sockgen.names.naming import default_package
 
 CONFIGS = Path(__file__).parent / "configs"
 

@@ -27,9 +27,9 @@ from generator.support import (
 )
 from pydantic import TypeAdapter, ValidationError
 from sockgen import model as m
-from sockgen import views
+from sockgen.emit import views
+from sockgen.emit.views import place_types
 from sockgen.generate import Generated
-from sockgen.views import place_types
 
 #: Examples that contradict their own spec. They must not round-trip (rejected, or
 #: changed), so this list cannot go stale; every other example must round-trip exactly.
@@ -569,9 +569,9 @@ def test_the_fake_server_plays_every_channel(generated: Generation) -> None:
 def test_the_api_surface_against_itself_is_no_change(generated: Generation) -> None:
     """``sockgen diff`` of a spec against itself reports nothing; the surface is canonical
     JSON (the same bytes from a second read of the spec)."""
-    from sockgen.diff import diff
+    from sockgen.api.diff import diff
+    from sockgen.api.surface import dumps, surface
     from sockgen.generate import build_api
-    from sockgen.surface import dumps, surface
 
     result, _, _, case = generated
     spec, config = case.files()

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 import yaml
 from generator.desk import Doc, api_of, base, payload
+from sockgen.api.diff import RULES, Change, diff
+from sockgen.api.surface import dumps
 from sockgen.cli import main
-from sockgen.diff import RULES, Change, diff
-from sockgen.surface import dumps
 
 
 def both(

@@ -23,7 +23,7 @@ from generator import fuzzing
 from generator.support import CONFIGS, _corpus_path, lint, run_mypy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sockgen.load import Workspace
+from sockgen.input.load import Workspace
 
 EXAMPLES = int(os.environ.get("SOCKGEN_FUZZ_EXAMPLES", "20"))
 FUZZ = settings(

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from generator.support import CORPUS, CORPUS_IDS, CorpusSpec
-from sockgen import layout
 from sockgen.generate import build_api
-from sockgen.load import parse
+from sockgen.input.load import parse
+from sockgen.names import layout
 
 SPEC_CASES = [
     ("specs/chat/chat.asyncapi.yaml", None, "chat_sdk"),

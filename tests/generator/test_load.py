@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from sockgen.errors import SpecError
-from sockgen.limits import MAX_EXPANDED_NODES
-from sockgen.load import Workspace, parse
+from sockgen.input.limits import MAX_EXPANDED_NODES
+from sockgen.input.load import Workspace, parse
 
 
 def test_yaml_scalars_follow_json_types() -> None:

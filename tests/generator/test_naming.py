@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sockgen.identifiers import RESERVED_CLASS_NAMES
-from sockgen.imports import STANDARD, THIRD_PARTY
+from sockgen.names.catalogue import STANDARD, THIRD_PARTY
+from sockgen.names.identifiers import RESERVED_CLASS_NAMES
 
 
 def test_every_name_generated_code_imports_is_reserved() -> None:

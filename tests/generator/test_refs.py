@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from sockgen.errors import SpecError
-from sockgen.load import Workspace
-from sockgen.pointers import escape, join_pointer, split_pointer, unescape
-from sockgen.refs import Location, Resolver
+from sockgen.input.load import Workspace
+from sockgen.input.pointers import escape, join_pointer, split_pointer, unescape
+from sockgen.input.refs import Location, Resolver
 
 
 def resolver(tmp_path: Path, files: dict[str, str]) -> tuple[Resolver, list[str]]:

@@ -9,9 +9,9 @@ import pytest
 import yaml
 from sockgen import model as m
 from sockgen.errors import SpecError
-from sockgen.load import Workspace
-from sockgen.refs import Resolver
-from sockgen.schema import SchemaConverter
+from sockgen.frontends.schema import SchemaConverter
+from sockgen.input.load import Workspace
+from sockgen.input.refs import Resolver
 
 
 def convert(

@@ -18,7 +18,7 @@ from sockgen import cli
 from sockgen import model as m
 from sockgen.errors import SpecError
 from sockgen.generate import build_api
-from sockgen.load import Workspace
+from sockgen.input.load import Workspace
 
 
 def sides(api: m.Api) -> dict[str, tuple[list[str], list[str]]]:

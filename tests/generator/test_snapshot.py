@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import yaml
 from generator.desk import Doc, api_of, base, payload
+from sockgen.api.snapshot import check, major
 from sockgen.cli import main
-from sockgen.snapshot import check, major
 
 FIX = "pants fix specs:desk"
 

@@ -156,7 +156,7 @@ def test_on_cpython_3_9_the_cli_says_it_needs_3_10() -> None:
     ), result.stderr
     # what the plugin imports there runs (load needs PyYAML, which Pants has)
     imported = subprocess.run(
-        [interpreter, "-c", "import sockgen.layout, sockgen.contract"],
+        [interpreter, "-c", "import sockgen.names.layout, sockgen.contract"],
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONPATH": root},

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from sockgen.wording import gist_clue, info_clue, name_clue, pair_clues, prose_clues
+from sockgen.frontends.asyncapi.wording import (
+    gist_clue,
+    info_clue,
+    name_clue,
+    pair_clues,
+    prose_clues,
+)
 
 
 def way(text: str) -> str | None:

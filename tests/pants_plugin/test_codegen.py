@@ -93,8 +93,8 @@ def rule_runner() -> RuleRunner:
             **repository_files(),
             "src/python/sockgen/BUILD": dedent(
                 """\
-                python_sources(dependencies=[":templates", ":version"])
-                resources(name="templates", sources=["templates/*.jinja"])
+                python_sources(sources=["**/*.py"], dependencies=[":templates", ":version"])
+                resources(name="templates", sources=["emit/templates/*.jinja"])
                 resource(name="version", source="VERSION")
                 pex_binary(name="cli", entry_point="sockgen.cli:main")
                 """

@@ -20,12 +20,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import snapshot
-from .diff import at_least, diff, render
+from .api import snapshot
+from .api.diff import at_least, diff, render
+from .api.surface import dumps, surface
 from .errors import SpecError, one_line
 from .generate import Generated, build_api, generate
-from .inspect import report
-from .surface import dumps, surface
+from .report import report
 from .version import VERSION
 
 MARKER = ".sockgen"
@@ -40,20 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"sockgen {VERSION}")
     sub = parser.add_subparsers(dest="command", required=True)
-    # what every command that reads a spec takes
-    spec_options = argparse.ArgumentParser(add_help=False)
-    spec_options.add_argument(
-        "--config", "-c", help="sockgen/Stainless config (required for OpenAPI)"
-    )
-    spec_options.add_argument(
-        "--package", "-p", help="Python package name (default: from config or spec file name)"
-    )
-    spec_options.add_argument(
-        "--direction",
-        choices=("client", "server"),
-        help="AsyncAPI: the side the document is written from (overrides the config and the "
-        "inference; see `sockgen inspect`)",
-    )
+    spec_options = _spec_options()
     _generate_parser(
         sub.add_parser("generate-client", help="generate an SDK package", parents=[spec_options])
     )
@@ -71,11 +58,41 @@ def _parser() -> argparse.ArgumentParser:
     )
     api.add_argument("schema", help="spec file (JSON or YAML) or http(s) URL")
     api.set_defaults(run=api_surface)
-    compare = sub.add_parser(
-        "diff",
-        help="the changes from OLD to NEW, classified by direction; exit 1 on --fail-on",
-        parents=[spec_options],
+    _diff_parser(
+        sub.add_parser(
+            "diff",
+            help="the changes from OLD to NEW, classified by direction; exit 1 on --fail-on",
+            parents=[spec_options],
+        )
     )
+    _snapshot_parser(
+        sub.add_parser(
+            "snapshot",
+            help="check a committed API snapshot against the spec (exit 1 if it differs), or "
+            "--write it when the change is allowed",
+            parents=[spec_options],
+        )
+    )
+    return parser
+
+
+def _spec_options() -> argparse.ArgumentParser:
+    """What every command that reads a spec takes."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--config", "-c", help="sockgen/Stainless config (required for OpenAPI)")
+    options.add_argument(
+        "--package", "-p", help="Python package name (default: from config or spec file name)"
+    )
+    options.add_argument(
+        "--direction",
+        choices=("client", "server"),
+        help="AsyncAPI: the side the document is written from (overrides the config and the "
+        "inference; see `sockgen inspect`)",
+    )
+    return options
+
+
+def _diff_parser(compare: argparse.ArgumentParser) -> None:
     compare.add_argument("old", help="the old spec, or a surface from `sockgen api`")
     compare.add_argument("new", help="the new spec, or a surface from `sockgen api`")
     compare.add_argument("--old-config", help="the old spec's config (default: --config)")
@@ -87,12 +104,9 @@ def _parser() -> argparse.ArgumentParser:
         help="exit 1 when a change is at least this severe (default: breaking)",
     )
     compare.set_defaults(run=diff_specs)
-    snap = sub.add_parser(
-        "snapshot",
-        help="check a committed API snapshot against the spec (exit 1 if it differs), or "
-        "--write it when the change is allowed",
-        parents=[spec_options],
-    )
+
+
+def _snapshot_parser(snap: argparse.ArgumentParser) -> None:
     snap.add_argument("schema", help="spec file (JSON or YAML)")
     snap.add_argument("snapshot", help="the snapshot file (`sockgen api` output)")
     snap.add_argument(
@@ -112,7 +126,6 @@ def _parser() -> argparse.ArgumentParser:
         "(default: this command with --write)",
     )
     snap.set_defaults(run=snapshot_spec)
-    return parser
 
 
 def _generate_parser(gen: argparse.ArgumentParser) -> None:

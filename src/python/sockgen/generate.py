@@ -12,17 +12,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import model as m
-from . import render, views
-from .asyncapi import AsyncAPIFrontEnd
-from .config import Config, load_config
+from .emit import render, views
 from .errors import Diagnostic, SpecError
-from .identifiers import channel_class_names, class_prefix, unshadow_fields
-from .layout import channel_keys, channel_modules
-from .limits import RECURSION_LIMIT, recursion_limit
-from .load import Workspace
-from .openapi import OpenAPIFrontEnd
-from .refs import Location, Resolver
-from .schema import SchemaConverter
+from .frontends.asyncapi.reader import AsyncAPIFrontEnd
+from .frontends.openapi import OpenAPIFrontEnd
+from .frontends.schema import SchemaConverter
+from .input.config import Config, load_config
+from .input.limits import RECURSION_LIMIT, recursion_limit
+from .input.load import Workspace
+from .input.refs import Location, Resolver
+from .names.identifiers import channel_class_names, class_prefix, unshadow_fields
+from .names.layout import channel_keys, channel_modules
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 Dependency inference needs this before the generator PEX can be built (building
 it needs dependency inference), so it comes from a light parse of the spec and
-config through the generator's own ``sockgen.load`` and ``sockgen.layout``.
+config through the generator's own ``sockgen.input.load`` and ``sockgen.names.layout``.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from pants.engine.internals.native_engine import Address
 from pants.engine.rules import Get, collect_rules, rule
 from pants.engine.target import Target
 from pants.util.logging import LogLevel
-from sockgen import layout
 from sockgen.errors import SpecError
-from sockgen.load import parse
-from sockgen.naming import default_package
+from sockgen.input.load import parse
+from sockgen.names import layout
+from sockgen.names.naming import default_package
 
 from .target_types import WebsocketSdkConfigField, WebsocketSdkPackageField, WebsocketSdkSourceField
 

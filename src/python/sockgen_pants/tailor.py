@@ -23,7 +23,7 @@ from pants.engine.fs import DigestContents, PathGlobs, Paths
 from pants.engine.rules import Get, collect_rules, rule
 from pants.engine.unions import UnionRule
 from pants.util.logging import LogLevel
-from sockgen.naming import default_package
+from sockgen.names.naming import default_package
 
 from .subsystem import SockgenSubsystem
 from .target_types import AllWebsocketSdkTargets, WebsocketSdkApiSnapshotField, WebsocketSdkTarget

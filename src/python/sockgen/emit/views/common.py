@@ -1,0 +1,81 @@
+"""What the views of several files share: names of attributes and helpers, and text made
+safe for Markdown (spec prose is printed there without Python escaping).
+"""
+
+from __future__ import annotations
+
+import json
+
+from ... import model as m
+from ...names.identifiers import AMBIGUOUS, RESERVED_ATTRIBUTES
+from ...names.naming import snake
+from ..pycode import Code
+
+#: Connection attributes a helper may not take.
+CONNECTION_ATTRIBUTES = RESERVED_ATTRIBUTES | {"dispatch_events", "closed", "wait_closed"}
+
+
+def attr_name(name: str) -> str:
+    """An attribute or helper name from an event or resource name (never ``l``, ``O``, ``I``)."""
+    attr = snake(name)
+    return attr + "_" if attr in CONNECTION_ATTRIBUTES or attr in AMBIGUOUS else attr
+
+
+def is_tag(f: m.FieldDef) -> bool:
+    """A field pinned to one value (``type: Literal["join"] = "join"``): always sent."""
+    return isinstance(f.type, m.LiteralType) and len(f.type.values) == 1
+
+
+def stringy(msgs: list[m.Message]) -> bool:
+    """Text frames that are the string itself, not JSON (Hoppscotch's timestamp)."""
+    return bool(msgs) and all(
+        msg.type == m.Prim("str")
+        or (
+            isinstance(msg.type, m.LiteralType) and all(isinstance(v, str) for v in msg.type.values)
+        )
+        for msg in msgs
+    )
+
+
+def plain_word(text: str) -> bool:
+    return bool(text) and all(c.isalnum() or c in "_.-" for c in text)
+
+
+def json_safe(value: object) -> bool:
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def md_inline(text: str) -> Code:
+    """Text for Markdown inline code: one line, no backticks."""
+    return Code(" ".join(_plain_text(text).split()).replace("`", "'"))
+
+
+def _plain_text(text: str) -> str:
+    """Spec text for a document that is not code: control characters and lone surrogates
+    (which no UTF-8 file can hold) become U+FFFD."""
+    return "".join(
+        c if (c.isprintable() and not 0xD800 <= ord(c) <= 0xDFFF) or c in "\n\t" else "\ufffd"
+        for c in str(text)
+    )
+
+
+def md_block(text: str) -> Code:
+    """Spec prose for a README paragraph: no code fence can open (the README's own
+    code blocks are extracted and type-checked), no heading can break the outline."""
+    lines = []
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    for line in _plain_text(text).strip().split("\n"):
+        line = line.replace("`" * 3, "'" * 3).rstrip()
+        if line.lstrip().startswith("#"):
+            line = line.lstrip().lstrip("#").strip()
+        lines.append(line)
+    return Code("\n".join(lines))
+
+
+def md_cell(text: str) -> Code:
+    """Inline code for a Markdown table cell."""
+    return Code("`" + md_inline(text).replace("|", "\\|") + "`")

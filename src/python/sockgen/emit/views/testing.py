@@ -1,0 +1,61 @@
+"""The view of ``testing.py``: each channel of the generated fake server, with the spec's
+examples of its server events.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from ... import model as m
+from ...names.identifiers import AMBIGUOUS
+from ..pycode import Code, ident, literal
+from .common import json_safe, stringy
+
+
+@dataclass(frozen=True)
+class FakeChannelView:
+    """A channel of the generated fake server (``testing.py``)."""
+
+    module: Code
+    alias: Code
+    """The channel package as ``testing.py`` imports it (``_room``)."""
+    attr: Code
+    """The fake's attribute for it (``server.room``)."""
+    name: Code
+    path: Code
+    examples: list[Code]
+    """The spec's examples of its server events, as JSON text literals."""
+    client_raw_text: bool
+
+
+#: Attributes of the runtime's fake servers that a channel attribute must not shadow.
+FAKE_ATTRIBUTES = frozenset(
+    "url connections invalid_frames refuse start stop channel fixture client async_client".split()
+)
+
+
+def fake_view(api: m.Api, channel: m.Channel) -> FakeChannelView:
+    """The fake's view of a channel; its examples are the server messages' own and their
+    payload schemas' (the fake sends the ones that validate)."""
+    module = channel.module
+    found = [
+        example
+        for msg in channel.server_messages
+        if not msg.binary
+        for example in [*msg.examples, *api.examples.get(msg.name, [])]
+        if json_safe(example)
+    ]
+    examples = [
+        literal(json.dumps(example, ensure_ascii=False, separators=(",", ":")))
+        for example in {json.dumps(e, sort_keys=True): e for e in found}.values()
+    ]
+    return FakeChannelView(
+        module=ident(module),
+        alias=ident("_" + module),
+        attr=ident(module + "_channel" if module in FAKE_ATTRIBUTES | AMBIGUOUS else module),
+        name=literal(module),
+        path=literal(channel.path),
+        examples=examples,
+        client_raw_text=stringy([msg for msg in channel.client_messages if not msg.binary]),
+    )

@@ -1,0 +1,529 @@
+"""Stage 3a: the AsyncAPI front end (3.0, and 2.0 to 2.6).
+
+A document describes one application, a server or a client: 3.x operations
+say what it sends (``action: send``) and receives; in 2.x, ``subscribe`` is
+what it sends and ``publish`` what it receives. Which side a document takes is
+decided from evidence by :mod:`sockgen.sides` (``direction`` in the config, or
+``--direction``, overrides it), and every operation's messages land on the
+client or the server side accordingly. Replies go the other way. A channel
+message that no operation names keeps the side an operation elsewhere gave
+it, or gets one from its own name (both sides when even that is silent).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from ... import model as m
+from ...errors import SpecError
+from ...input.config import Config
+from ...input.refs import Location, Resolver
+from ...names.identifiers import class_prefix
+from ...names.layout import channel_modules
+from ...names.naming import pascal
+from ..base import FrontEnd, param_name, query_params
+from ..events import payload_message, plan
+from ..schema import TAG_PREFERENCE, SchemaConverter
+from . import sides
+from .wording import pair_clues
+
+
+@dataclass
+class Directions:
+    """One channel's message locations, by the side that sends them."""
+
+    client: list[Location]
+    server: list[Location]
+
+    def add(self, locs: list[Location] | tuple[Location, ...], to_server: bool) -> None:
+        target = self.client if to_server else self.server
+        target.extend(loc for loc in locs if loc not in target)
+
+
+class AsyncAPIFrontEnd(FrontEnd):
+    kind = "asyncapi"
+    versions = r"^(2\.[0-6]|3\.0)\.\d+"
+    supported = "2.0 to 2.6, 3.0"
+    label = "AsyncAPI"
+
+    def __init__(
+        self, root: Location, resolver: Resolver, conv: SchemaConverter, config: Config
+    ) -> None:
+        super().__init__(root, resolver, conv, config)
+        self.v3 = self.version.startswith("3.")
+
+    # --- top level --------------------------------------------------------------
+
+    def api(self) -> m.Api:
+        channels_node = self.doc.get("channels") or {}
+        if not isinstance(channels_node, Mapping):
+            raise self.root.at("channels").error("'channels' must be an object")
+        modules = channel_modules(str(k) for k in channels_node)
+        directions = self._directions(channels_node)
+        server = self._server()
+        channels = [
+            self._channel(str(key), modules[str(key)], directions[str(key)], server)
+            for key in channels_node
+        ]
+        base_url = server.base_url
+        if base_url and self.v3 and server.pathname not in ("", "/"):
+            # a channel address that repeats the server's pathname already carries it
+            if channels and all(c.path.startswith(server.pathname) for c in channels):
+                base_url = base_url[: len(base_url) - len(server.pathname)]
+        api = self.make_api(channels, base_url)
+        api.side = self.side.report()
+        return api
+
+    def _server(self) -> Server:
+        """The first ws/wss server: base URL, pathname, query parameters it implies."""
+        servers = self.doc.get("servers") or {}
+        for key, server in servers.items() if isinstance(servers, Mapping) else ():
+            node, at = self.resolver.deref(server, self.root.at("servers", str(key)))
+            if not isinstance(node, Mapping):
+                continue
+            protocol = str(node.get("protocol", "")).lower()
+            if protocol not in ("ws", "wss"):
+                continue
+            if self.v3:
+                host, pathname = str(node.get("host", "")), str(node.get("pathname", "") or "")
+                raw = f"{host}{pathname}"
+            else:
+                raw = str(node.get("url", ""))
+                raw = raw.split("://", 1)[1] if "://" in raw else raw
+                pathname = "/" + raw.split("/", 1)[1] if "/" in raw else ""
+            if not raw:
+                continue
+            declared = node.get("variables")
+            variables: Mapping[str, Any] = declared if isinstance(declared, Mapping) else {}
+            base, query = self._server_url(f"{protocol}://{raw}", variables, at)
+            return Server(base, pathname.split("?", 1)[0], query, node, at)
+        return Server(None, "", [], {}, self.root)
+
+    def _server_url(
+        self, url: str, variables: Mapping[str, Any], at: Location
+    ) -> tuple[str | None, list[m.Param]]:
+        """``url`` with its ``{variables}`` filled from their defaults.
+
+        A variable without a default in the query string becomes a required query
+        parameter of every channel; one in the host or path leaves no base URL
+        (the user passes ``base_url``).
+        """
+        address, _, query = url.partition("?")
+        base = _fill_variables(address, variables)
+        params: list[m.Param] = []
+        kept: list[str] = []
+        taken: set[str] = set()
+        for pair in filter(None, query.split("&")):
+            name, _, raw = pair.partition("=")
+            filled = _fill_variables(raw, variables)
+            if filled is not None:
+                kept.append(f"{name}={filled}")
+                continue
+            var = variables.get(raw.strip("{}"))
+            description = str(var.get("description") or "") if isinstance(var, Mapping) else ""
+            params.append(m.Param(param_name(name, taken), name, m.Prim("str"), True, description))
+        full = (base or "") + ("?" + "&".join(kept) if kept else "")
+        if base is None or not _usable_url(full):
+            self.conv.warn(at, "the server URL is not usable as it is; clients pass base_url")
+            return None, params
+        return full, params
+
+    # --- which messages go which way ---------------------------------------------
+
+    def _directions(self, channels: Mapping[str, Any]) -> dict[str, Directions]:
+        """Channel key -> its client and server message locations."""
+        ops = self._operations_v3(channels) if self.v3 else self._operations_v2(channels)
+        facts = {loc: self._facts(loc) for op in ops for loc in (*op.messages, *op.replies)}
+        info = self.doc.get("info") if isinstance(self.doc.get("info"), Mapping) else {}
+        document = sides.Document(
+            self.root,
+            ops,
+            facts,
+            v2=not self.v3,
+            title=str(info.get("title") or ""),
+            description=str(info.get("description") or ""),
+        )
+        self.side = sides.decide(document, forced=self.config.direction, warn=self.conv.warn)
+        out: dict[str, Directions] = {str(k): Directions([], []) for k in channels}
+        known: dict[Location, bool] = {}
+        for op in ops:
+            for reply, locs in ((False, op.messages), (True, op.replies)):
+                to_server = self.side.client_sends(op, reply)
+                out[op.channel].add(locs, to_server)
+                for loc in locs:
+                    known.setdefault(loc, to_server)
+        for key in channels:
+            self._unowned(str(key), out[str(key)], known)
+        return out
+
+    def _unowned(self, key: str, dirs: Directions, known: dict[Location, bool]) -> None:
+        """Messages of channel ``key`` that no operation of it names get a side of their own."""
+        used = set(dirs.client) | set(dirs.server)
+        lone: list[Location] = []
+        for loc in self._channel_messages(key):
+            target = self._target(loc)
+            if target in used:
+                continue
+            if target in known:
+                dirs.add([target], known[target])
+            else:
+                lone.append(target)
+        if not lone:
+            return
+        facts = {loc: self._facts(loc) for loc in lone}
+        pairs = pair_clues({str(loc): list(f.names) for loc, f in facts.items()})
+        for loc in lone:
+            way, clues = sides.lone_message_way(facts[loc], pairs.get(str(loc)))
+            if way is None:
+                self.conv.warn(
+                    loc,
+                    "no operation sends or receives this message and its name does not say which "
+                    "way it goes; it is typed on both sides",
+                )
+                dirs.add([loc], True)
+                dirs.add([loc], False)
+            else:
+                why = max(clues, key=lambda c: c.weight).why
+                self.conv.warn(
+                    loc,
+                    f"no operation names this message; read as "
+                    f"{'a client' if way == 'c2s' else 'a server'} message ({why})",
+                )
+                dirs.add([loc], way == "c2s")
+
+    def _target(self, loc: Location) -> Location:
+        """Where a message really lives, through any chain of $refs."""
+        return self.resolver.deref(self.resolver.get(loc), loc)[1]
+
+    def _facts(self, loc: Location) -> sides.MessageFacts:
+        node = self.resolver.get(loc)
+        if not isinstance(node, Mapping):
+            raise loc.error("a message must be an object")
+        names = [loc.last, *(str(node[k]) for k in ("name", "title") if node.get(k))]
+        names += tag_values(self.resolver, node.get("payload"), loc.at("payload"))
+        texts = tuple(
+            (k, str(node[k])) for k in ("summary", "description") if isinstance(node.get(k), str)
+        )
+        return sides.MessageFacts(loc, tuple(names), texts)
+
+    def _channel_key(self, ref_holder: Any, at: Location, channels: Mapping[str, Any]) -> str:
+        if not isinstance(ref_holder, Mapping) or "$ref" not in ref_holder:
+            raise at.error("an operation's channel must be a $ref to a channel")
+        target = self.resolver.target(ref_holder["$ref"], at)
+        for key in channels:
+            if target == self.root.at("channels", str(key)):
+                return str(key)
+        raise at.error(f"channel $ref {ref_holder['$ref']!r} names no channel of this document")
+
+    def _channel_messages(self, key: str) -> list[Location]:
+        chan_loc = self.root.at("channels", key)
+        chan, chan_loc = self.resolver.deref(self.resolver.get(chan_loc), chan_loc)
+        messages = chan.get("messages") or {} if isinstance(chan, Mapping) else {}
+        if not isinstance(messages, Mapping):
+            raise chan_loc.at("messages").error("'messages' must be an object")
+        return [chan_loc.at("messages", str(k)) for k in messages]
+
+    def _op_messages(self, op: Mapping[str, Any], at: Location, key: str) -> list[Location]:
+        refs = op.get("messages")
+        if refs is None:
+            return [self._target(loc) for loc in self._channel_messages(key)]
+        if not isinstance(refs, list):
+            raise at.at("messages").error("'messages' must be a list of $refs")
+        out = []
+        for i, ref in enumerate(refs):
+            if not isinstance(ref, Mapping) or "$ref" not in ref:
+                raise at.at("messages", i).error("an operation message must be a $ref")
+            out.append(self._target(self.resolver.target(ref["$ref"], at.at("messages", i))))
+        return out
+
+    def _operations_v3(self, channels: Mapping[str, Any]) -> list[sides.Operation]:
+        ops_node = self.doc.get("operations") or {}
+        if not isinstance(ops_node, Mapping):
+            raise self.root.at("operations").error("'operations' must be an object")
+        out = []
+        for op_key, op in ops_node.items():
+            at = self.root.at("operations", str(op_key))
+            node, at = self.resolver.deref(op, at)
+            if not isinstance(node, Mapping):
+                raise at.error("an operation must be an object")
+            action = node.get("action")
+            if action not in ("send", "receive"):
+                raise at.at("action").error(
+                    f"operation action must be 'send' or 'receive', got {action!r}"
+                )
+            key = self._channel_key(node.get("channel"), at.at("channel"), channels)
+            messages = self._op_messages(node, at, key)
+            reply = node.get("reply")
+            replies: list[Location] = []
+            if reply is not None:
+                reply, reply_at = self.resolver.deref(reply, at.at("reply"))
+                if not isinstance(reply, Mapping):
+                    raise reply_at.error("'reply' must be an object")
+                reply_key = (
+                    self._channel_key(reply["channel"], reply_at.at("channel"), channels)
+                    if "channel" in reply
+                    else key
+                )
+                replies = self._op_messages(reply, reply_at, reply_key)
+            out.append(
+                sides.Operation(
+                    at=at,
+                    key=str(op_key),
+                    channel=key,
+                    app_sends=action == "send",
+                    messages=tuple(messages),
+                    replies=tuple(replies),
+                    has_reply=reply is not None,
+                    texts=_texts(node),
+                )
+            )
+        return out
+
+    def _operations_v2(self, channels: Mapping[str, Any]) -> list[sides.Operation]:
+        out = []
+        for key in channels:
+            chan_loc = self.root.at("channels", str(key))
+            chan, chan_loc = self.resolver.deref(self.resolver.get(chan_loc), chan_loc)
+            for verb in ("publish", "subscribe"):
+                op = chan.get(verb) if isinstance(chan, Mapping) else None
+                if not isinstance(op, Mapping):
+                    continue
+                op_loc = chan_loc.at(verb)
+                messages = self._v2_messages(op, op_loc)
+                out.append(
+                    sides.Operation(
+                        at=op_loc,
+                        key=str(op.get("operationId") or f"{key} {verb}"),
+                        channel=str(key),
+                        # 2.x: 'subscribe' is what the described application sends
+                        app_sends=verb == "subscribe",
+                        messages=tuple(messages),
+                        texts=_texts(op),
+                        named="operationId" in op,
+                    )
+                )
+        return out
+
+    def _v2_messages(self, op: Mapping[str, Any], at: Location) -> list[Location]:
+        msg = op.get("message")
+        if msg is None:
+            return []
+        node, loc = self.resolver.deref(msg, at.at("message"))
+        if isinstance(node, Mapping) and "oneOf" in node and "payload" not in node:
+            if not isinstance(node["oneOf"], list):
+                raise loc.at("oneOf").error("'oneOf' must be a list of messages")
+            return [self._target(loc.at("oneOf", i)) for i in range(len(node["oneOf"]))]
+        return [loc]
+
+    # --- one channel --------------------------------------------------------------
+
+    def _channel(self, key: str, module: str, dirs: Directions, server: Server) -> m.Channel:
+        chan_loc = self.root.at("channels", key)
+        chan, chan_loc = self.resolver.deref(self.resolver.get(chan_loc), chan_loc)
+        if not isinstance(chan, Mapping):
+            raise chan_loc.error("a channel must be an object")
+        path = str(chan.get("address") or "/") if self.v3 else key
+        if not path.startswith("/"):
+            path = "/" + path
+        fern = _fern_examples(chan)
+        client_msgs = self._messages(dirs.client, fern)
+        server_msgs = self._messages(dirs.server, fern)
+        forced = self.config.discriminator
+        return m.Channel(
+            key=key,
+            module=module,
+            class_prefix=class_prefix(module),
+            path=path,
+            path_params=self._path_params(chan, chan_loc, path),
+            query_params=self._query_params(chan, chan_loc, server),
+            client_messages=client_msgs,
+            server_messages=server_msgs,
+            client_union=plan(self.conv, client_msgs, chan_loc, forced),
+            server_union=plan(self.conv, server_msgs, chan_loc, forced),
+            description=str(chan.get("description") or chan.get("summary") or ""),
+            resource_path=(module,),
+        )
+
+    def _messages(self, locs: list[Location], fern: Mapping[str, list[Any]]) -> list[m.Message]:
+        out: list[m.Message] = []
+        seen: set[Location] = set()
+        for loc in locs:
+            node, target = self.resolver.deref(self.resolver.get(loc), loc)
+            if target in seen:
+                continue
+            seen.add(target)
+            if not isinstance(node, Mapping):
+                raise target.error("a message must be an object")
+            key = _message_name(node, target)
+            examples = []
+            for ex in node.get("examples") or []:
+                if isinstance(ex, Mapping) and "payload" in ex:
+                    examples.append(ex["payload"])
+            examples.extend(fern.get(target.last, []))
+            for msg in payload_message(
+                self.conv,
+                node.get("payload"),
+                target.at("payload"),
+                key,
+                description=str(node.get("description") or node.get("summary") or ""),
+                examples=examples,
+                content_type=node.get("contentType") or self.doc.get("defaultContentType"),
+            ):
+                if all(existing.name != msg.name for existing in out):
+                    out.append(msg)
+        return out
+
+    def _path_params(self, chan: Mapping[str, Any], at: Location, path: str) -> list[m.Param]:
+        declared = chan.get("parameters") or {}
+
+        def lookup(name: str) -> tuple[m.TypeRef, str]:
+            node, loc = self.resolver.deref(declared.get(name, {}), at.at("parameters", name))
+            node = node if isinstance(node, Mapping) else {}
+            if "schema" in node:
+                t: m.TypeRef = self.conv.convert(node["schema"], loc.at("schema"), pascal(name))
+            elif isinstance(node.get("enum"), list):
+                t = m.LiteralType(tuple(str(v) for v in node["enum"]))
+            else:
+                t = m.Prim("str")
+            return t, str(node.get("description") or "")
+
+        return self.path_params(path, lookup)
+
+    def _query_params(self, chan: Mapping[str, Any], at: Location, server: Server) -> list[m.Param]:
+        """The channel's ws binding query, else its server's, plus what the server URL needs."""
+        query = _ws_query(chan)
+        if query is not None:
+            params = query_params(self.conv, query, at.at("bindings", "ws", "query"), self.resolver)
+        elif (query := _ws_query(server.node)) is not None:
+            params = query_params(
+                self.conv, query, server.at.at("bindings", "ws", "query"), self.resolver
+            )
+        else:
+            params = []
+        wires = {p.wire for p in params}
+        taken = {p.name for p in params}
+        for p in server.query:
+            if p.wire not in wires:
+                params.append(
+                    m.Param(param_name(p.wire, taken), p.wire, p.type, True, p.description)
+                )
+        return params
+
+
+def _message_name(node: Mapping[str, Any], at: Location) -> str:
+    """``name``, else the message's key; a one-word ``title`` that spells the same words
+    with better case wins (``order.createrequest`` titled ``OrderCreateRequest``)."""
+    name = str(node.get("name") or at.last or node.get("title") or "message")
+    title = node.get("title")
+    if isinstance(title, str) and title.isidentifier() and _letters(title) == _letters(name):
+        return title
+    return name
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def _fill_variables(text: str, variables: Mapping[str, Any]) -> str | None:
+    """``text`` with each ``{name}`` replaced by its variable's default; None if one has none."""
+    missing = False
+
+    def value(match: re.Match[str]) -> str:
+        nonlocal missing
+        var = variables.get(match.group(1))
+        if isinstance(var, Mapping) and isinstance(var.get("default"), (str, int, float)):
+            return str(var["default"])
+        missing = True
+        return match.group(0)
+
+    filled = re.sub(r"\{([^{}]*)\}", value, text)
+    return None if missing else filled
+
+
+def _usable_url(url: str) -> bool:
+    """A ws(s) URL with a host, and nothing that would need quoting."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    printable = url.isprintable() and not any(c.isspace() for c in url)
+    return parts.scheme in ("ws", "wss") and bool(parts.hostname) and printable
+
+
+def _ws_query(node: Mapping[str, Any]) -> Any:
+    bindings = node.get("bindings") or {}
+    ws = bindings.get("ws") if isinstance(bindings, Mapping) else None
+    return ws.get("query") if isinstance(ws, Mapping) else None
+
+
+@dataclass
+class Server:
+    """What a channel takes from the document's first WebSocket server."""
+
+    base_url: str | None
+    pathname: str
+    query: list[m.Param]
+    """Query parameters its URL template asks for (``?apikey={apikey}``)."""
+    node: Mapping[str, Any]
+    at: Location
+
+
+def _fern_examples(chan: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Message examples from Fern's ``x-fern-examples`` (by message id)."""
+    out: dict[str, list[Any]] = {}
+    for example in chan.get("x-fern-examples") or []:
+        for msg in example.get("messages") or [] if isinstance(example, Mapping) else []:
+            if isinstance(msg, Mapping) and "messageId" in msg and "value" in msg:
+                out.setdefault(str(msg["messageId"]), []).append(msg["value"])
+    return out
+
+
+def _texts(node: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """An operation's prose, for :mod:`sockgen.sides`."""
+    return tuple(
+        (k, str(node[k]))
+        for k in ("title", "summary", "description")
+        if isinstance(node.get(k), str)
+    )
+
+
+def tag_values(resolver: Resolver, payload: Any, at: Location, depth: int = 0) -> list[str]:
+    """The values a payload pins its tag properties to (``type: session.created``).
+
+    Looks into the payload object, its ``allOf`` parts and its ``oneOf``/``anyOf``
+    members, one level deep; only properties named like tags count.
+    """
+    if depth > 2 or not isinstance(payload, Mapping):
+        return []
+    try:
+        node, loc = resolver.deref(payload, at)
+    except SpecError:  # a broken $ref is reported where the schema is converted
+        return []
+    if not isinstance(node, Mapping):
+        return []
+    found: list[str] = []
+    props = node.get("properties")
+    if isinstance(props, Mapping):
+        for prop, schema in props.items():
+            if str(prop) not in TAG_PREFERENCE:
+                continue
+            try:
+                schema, _ = resolver.deref(schema, loc.at("properties", str(prop)))
+            except SpecError:
+                continue
+            if not isinstance(schema, Mapping):
+                continue
+            if isinstance(schema.get("const"), str):
+                found.append(schema["const"])
+            elif isinstance(schema.get("enum"), list) and len(schema["enum"]) == 1:
+                found.append(str(schema["enum"][0]))
+    for key in ("allOf", "oneOf", "anyOf"):
+        parts = node.get(key)
+        if isinstance(parts, list):
+            for i, part in enumerate(parts):
+                found += tag_values(resolver, part, loc.at(key, i), depth + 1)
+    return found

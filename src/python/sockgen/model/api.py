@@ -1,0 +1,97 @@
+"""The model of an API: its channels, each with the messages each side sends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .algebra import MISSING, JsonScalar, TypeDef, TypeRef
+from .sides import SideReport
+
+
+@dataclass
+class Param:
+    name: str
+    """Python parameter name."""
+    wire: str
+    type: TypeRef
+    required: bool
+    description: str = ""
+    default: object = MISSING
+
+
+@dataclass
+class Message:
+    """One event type a channel carries in one direction."""
+
+    name: str
+    """The class name of its payload model (or alias)."""
+    event: str
+    """The event name used by ``on(...)`` and helpers: the tag value, else the message key."""
+    type: TypeRef
+    binary: bool = False
+    """Sent as a binary frame (bytes), not JSON."""
+    tag: tuple[str, JsonScalar] | None = None
+    """(property, value) that identifies it, when it has one."""
+    description: str = ""
+    examples: list[object] = field(default_factory=list)
+    example_type: TypeRef | None = None
+    """What the examples are checked against when it is not ``type`` (a payload union split into events)."""
+    source: str = ""
+
+
+@dataclass
+class UnionPlan:
+    """How a channel's messages of one direction are told apart."""
+
+    kind: Literal["discriminated", "callable", "smart", "single", "none"]
+    discriminator: str | None = None
+    """``discriminated``: one tag property with a distinct value per message.
+    ``callable``: a tag property whose values repeat or some messages lack it;
+    untagged or same-tag messages are tried in pydantic's smart mode.
+    ``smart``: no tag at all. ``single``: one message. ``none``: no JSON messages."""
+
+
+@dataclass
+class Channel:
+    key: str
+    """The channel's key in the spec (or resource path for OpenAPI)."""
+    module: str
+    """Python module name (from ``layout``)."""
+    class_prefix: str
+    """PascalCase stem for its classes (``Chat`` -> ``ChatClient``, ``ChatConnection``)."""
+    path: str
+    path_params: list[Param]
+    query_params: list[Param]
+    client_messages: list[Message]
+    server_messages: list[Message]
+    client_union: UnionPlan
+    server_union: UnionPlan
+    description: str = ""
+    event_name_separator: str | None = None
+    resource_path: tuple[str, ...] = ()
+    """Attribute path on the top-level client (``("beta", "realtime")``)."""
+
+
+@dataclass
+class Api:
+    title: str
+    package: str
+    client_class: str
+    """``Acme``; the async twin is ``AsyncAcme``."""
+    base_url: str | None
+    channels: list[Channel]
+    types: dict[str, TypeDef]
+    """Every named type by class name."""
+    description: str = ""
+    version: str = ""
+    """``info.version`` as the spec writes it."""
+    sdk_version: str | None = None
+    """The SDK's own version (PEP 440) for its ``pyproject.toml``; none when ``info.version``
+    is not one and nothing else names it."""
+    websockets_extra: str = "websockets"
+    source_name: str = ""
+    examples: dict[str, list[object]] = field(default_factory=dict)
+    """Named model -> the ``example``/``examples`` its schema gives."""
+    side: SideReport | None = None
+    """AsyncAPI: which side the document is written from, and the evidence."""

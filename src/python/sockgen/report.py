@@ -1,0 +1,74 @@
+"""``sockgen inspect``: what the generator read from a spec, for people.
+
+The side a document was read from and the evidence for it, then every channel
+with its address, parameters, and its events per side with their tags: what
+the generated client sends and what it receives.
+"""
+
+from __future__ import annotations
+
+from . import model as m
+from .errors import Diagnostic
+
+#: Evidence lines shown per side.
+SHOWN = 6
+
+
+def side_summary(decision: m.SideReport) -> str:
+    how = {
+        "config": "as the config or --direction says",
+        "evidence": "decided on the evidence below",
+        "no operations": "no operations: each message's side comes from its own name",
+    }[decision.source]
+    return f"written from the {decision.side}'s side ({how})"
+
+
+def _evidence_lines(decision: m.SideReport, side: m.Side) -> list[str]:
+    items = [e for e in decision.evidence if e.side == side]
+    lines = [f"    - {e}" for e in items[:SHOWN]]
+    if len(items) > SHOWN:
+        lines.append(f"    - ... and {len(items) - SHOWN} more")
+    return lines
+
+
+def event_line(msg: m.Message) -> str:
+    tag = f" [{msg.tag[0]}={msg.tag[1]!r}]" if msg.tag else ""
+    kind = " (binary)" if msg.binary else ""
+    return f"{msg.event}{tag} -> {m.type_text(msg.type)}{kind}"
+
+
+def _params(params: list[m.Param]) -> str:
+    if not params:
+        return "none"
+    return ", ".join(
+        f"{p.wire} ({m.type_text(p.type)}{', required' if p.required else ''})" for p in params
+    )
+
+
+def report(api: m.Api, warnings: list[Diagnostic]) -> str:
+    lines = [f"{api.source_name}: {api.title}" + (f" {api.version}" if api.version else "")]
+    decision = api.side
+    if decision is not None:
+        lines.append(f"  {side_summary(decision)}")
+        for side in ("server", "client"):
+            total = decision.total(side)  # type: ignore[arg-type]
+            lines.append(f"  evidence for the {side}'s side (total {total:g}):")
+            lines += _evidence_lines(decision, side) or ["    (none)"]  # type: ignore[arg-type]
+    lines.append(f"  package {api.package}: {api.client_class}, Async{api.client_class}")
+    for channel in api.channels:
+        lines.append("")
+        lines.append(f"channel {channel.key!r} -> {api.package}.{channel.module}")
+        lines.append(f"  address: {channel.path}")
+        lines.append(f"  path parameters: {_params(channel.path_params)}")
+        lines.append(f"  query parameters: {_params(channel.query_params)}")
+        for label, msgs in (
+            ("client sends", channel.client_messages),
+            ("server sends", channel.server_messages),
+        ):
+            lines.append(f"  {label} ({len(msgs)}):")
+            lines += [f"    {event_line(msg)}" for msg in msgs] or ["    (nothing)"]
+    if warnings:
+        lines.append("")
+        lines.append(f"warnings ({len(warnings)}):")
+        lines += [f"  {w}" for w in warnings]
+    return "\n".join(lines) + "\n"
