@@ -232,6 +232,20 @@ def write_user_code(result: Generated, out: Path) -> list[str]:
     return sorted(files)
 
 
+def check_generated(root: Path) -> None:
+    """Every package generated under ``root`` (``<case>/out/<package>``) passes ruff, black
+    and, all in one run, ``mypy --strict``: the batch a test module's ``root`` fixture
+    runs when the module ends, whichever of its tests ran."""
+    packages = sorted(init.parent for init in root.glob("*/out/*/__init__.py"))
+    if not packages:
+        return
+    problems = [f"{pkg}: {found}" for pkg in packages for found in [lint(pkg)] if found]
+    assert not problems, "\n".join(problems)
+    proc = run_mypy(root, *map(str, packages))
+    assert proc.returncode == 0, proc.stdout[-8000:]
+    print(f"{len(packages)} generated packages linted and type-checked")
+
+
 def lint(package: Path) -> str:
     """What ruff (check and format, defaults plus E, F, I, UP, B, W for CPython 3.10) and black
     say about a generated package as written; empty when nothing."""

@@ -15,12 +15,13 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from generator import fuzzing
-from generator.support import CONFIGS, _corpus_path, lint, run_mypy
+from generator.support import _corpus_path, check_generated
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sockgen.input.load import Workspace
@@ -45,14 +46,16 @@ MUTATED = [
     "elevenlabs-tts-asyncapi26.yaml",
 ]
 
-GENERATED: list[Path] = []
-"""Roots of the packages generated so far, for the batch type check."""
 _counter = itertools.count()
 
 
 @pytest.fixture(scope="module")
-def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("fuzz")
+def root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The module's work folder; when the module ends, every package generated in it is
+    linted and type-checked in one batch (whichever tests ran)."""
+    path = tmp_path_factory.mktemp("fuzz")
+    yield path
+    check_generated(path)
 
 
 def _generate(root: Path, doc: Any, extra: list[str] | None = None) -> fuzzing.Outcome:
@@ -64,9 +67,7 @@ def _generate(root: Path, doc: Any, extra: list[str] | None = None) -> fuzzing.O
     before = {p for p in root.rglob("*") if p.is_file()}
     outcome = fuzzing.run(spec, work / "out", f"fuzz{n}", extra)
     fuzzing.check(outcome, root, before, flag)
-    if outcome.code == 0:
-        GENERATED.append(work / "out")
-    else:
+    if outcome.code != 0:
         shutil.rmtree(work)
     return outcome
 
@@ -107,24 +108,3 @@ def test_mutated_openapi_with_its_config(root: Path, data: st.DataObject) -> Non
     before = {p for p in root.rglob("*") if p.is_file()}
     outcome = fuzzing.run(spec, work / "out", f"fuzz{n}", ["-c", str(cfg)])
     fuzzing.check(outcome, root, before, root / fuzzing.CANARY)
-    if outcome.code == 0:
-        GENERATED.append(work / "out")
-
-
-def test_everything_generated_type_checks_and_lints(root: Path) -> None:
-    """The batch: every package the fuzz tests generated, under mypy --strict and ruff."""
-    if not GENERATED:
-        pytest.skip("nothing was generated (run with the fuzz tests)")
-    problems = [
-        f"{out}: {found}"
-        for out in GENERATED
-        for pkg in out.iterdir()
-        if pkg.is_dir()
-        for found in [lint(pkg)]
-        if found
-    ]
-    assert not problems, "\n".join(problems)
-    packages = [str(pkg) for out in GENERATED for pkg in out.iterdir() if pkg.is_dir()]
-    proc = run_mypy(root, *packages)
-    assert proc.returncode == 0, proc.stdout[-8000:]
-    print(f"{len(packages)} generated packages type-checked ({CONFIGS.name})")

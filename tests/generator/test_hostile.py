@@ -12,21 +12,24 @@ import hashlib
 import json
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from generator import fuzzing
-from generator.support import corpus_dir, lint, run_mypy
+from generator.support import check_generated, corpus_dir
 from sockgen.generate import generate as generate_api
-
-GENERATED: list[Path] = []
 
 
 @pytest.fixture(scope="module")
-def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("hostile")
+def root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The module's work folder; when the module ends, everything generated in it is linted
+    and type-checked in one batch (whichever tests ran)."""
+    path = tmp_path_factory.mktemp("hostile")
+    yield path
+    check_generated(path)
 
 
 def doc(
@@ -92,8 +95,6 @@ def run(root: Path, path: Path, *extra: str, infer: bool = False) -> fuzzing.Out
     args = list(extra) if infer or "--direction" in extra else ["--direction", "client", *extra]
     outcome = fuzzing.run(path, work / "out", name, args)
     fuzzing.check(outcome, root, before, root / fuzzing.CANARY)
-    if outcome.code == 0:
-        GENERATED.append(work / "out")
     return outcome
 
 
@@ -567,16 +568,3 @@ def test_a_five_megabyte_line(root: Path) -> None:
     spec["info"]["description"] = "x" * 5_000_000
     out = generate(root, spec, "long")
     assert out.code == 0
-
-
-# --- the batch -----------------------------------------------------------------------------------
-
-
-def test_everything_generated_here_lints_and_type_checks(root: Path) -> None:
-    if not GENERATED:
-        pytest.skip("run with the tests above")
-    packages = [pkg for out in GENERATED for pkg in out.iterdir() if pkg.is_dir()]
-    problems = [f"{pkg}: {found}" for pkg in packages for found in [lint(pkg)] if found]
-    assert not problems, "\n".join(problems)
-    proc = run_mypy(root, *map(str, packages))
-    assert proc.returncode == 0, proc.stdout[-8000:]

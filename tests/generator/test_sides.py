@@ -9,6 +9,8 @@ swapped), which must give the same SDK, or refuse.
 from __future__ import annotations
 
 import copy
+import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -319,16 +321,19 @@ def test_corpus_documents_written_the_other_way(tmp_path: Path, case: CorpusSpec
     if "asyncapi" not in doc:
         pytest.skip("OpenAPI: the config says which schemas are client and server events")
     api, _ = build_api(spec, config, case.package)
-    flipped = spec.with_name(f".mirror-{spec.name}")
-    flipped.write_text(__import__("json").dumps(mirror(doc)))
+    # the mirror goes into a copy of the spec's own folder, so relative $refs resolve; the
+    # corpus itself is read-only, and other tests read it meanwhile
+    top = Path(case.path).parts[0]
+    if top != case.path:  # a multi-file spec: its whole folder
+        shutil.copytree(spec.parents[len(Path(case.path).parts) - 2], tmp_path / top)
+    flipped = (tmp_path / case.path).with_name(f"mirror-{spec.name}")
+    flipped.write_text(json.dumps(mirror(doc)))
     try:
         mirrored, _ = build_api(flipped, config, case.package)
     except SpecError as exc:
         assert str(doc["asyncapi"]).startswith("2."), exc
         assert "cannot tell which side" in exc.message
         return
-    finally:
-        flipped.unlink()
     assert sides(mirrored) == sides(api)
     if api.side is not None and mirrored.side is not None and api.side.source == "evidence":
         assert mirrored.side.side != api.side.side
