@@ -498,6 +498,19 @@ def time_generation(args: list[str], runs: int) -> float:
 
 
 def generate_clients(gen: Path) -> None:
+    """The generated clients: sockgen's (``gen/sockgen``) and Chanx's (``gen/chanx``)."""
+    generate_sockgen(gen)
+    from chanx.client_generator.generator import ClientGenerator  # the bench resolve's chanx
+
+    ClientGenerator(
+        schema_path=str(repo_root() / BENCH_SPEC_PATH),
+        output_dir=str(gen / "chanx" / "bench_chanx"),
+        generate_readme=False,
+    ).generate()
+
+
+def generate_sockgen(gen: Path) -> None:
+    """The bench and feed SDKs, generated from the source tree into ``gen/sockgen``."""
     generate: Any = importlib.import_module(
         "sockgen.generate"
     ).generate  # from src/python (use_sources)
@@ -510,13 +523,6 @@ def generate_clients(gen: Path) -> None:
             path = gen / "sockgen" / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text)
-    from chanx.client_generator.generator import ClientGenerator  # the bench resolve's chanx
-
-    ClientGenerator(
-        schema_path=str(repo_root() / BENCH_SPEC_PATH),
-        output_dir=str(gen / "chanx" / "bench_chanx"),
-        generate_readme=False,
-    ).generate()
 
 
 def table(title: str, header: list[str], rows: list[list[str]]) -> str:

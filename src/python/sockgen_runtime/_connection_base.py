@@ -20,8 +20,7 @@ class ConnectionBase(HandlerMethods, Generic[ServerT]):
         self._registry = core.handlers
         self._ws = socket
         self._closed_exc: Any = _websockets.exceptions(core.options.transport).ConnectionClosed
-        self._parse = core.parse
-        self._validate = core.channel.validate
+        self._receive = core.receive
         self._last_close: ConnectionEnded = ConnectionEndedOK(None)
         """How the connection ended, once it did normally (what ``recv()`` raises then)."""
 

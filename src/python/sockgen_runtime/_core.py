@@ -1,30 +1,42 @@
-"""The sans-I/O core of a connection: every decision, made once, for both transports.
+"""The sans-I/O core of a connection: every decision, made once, for every transport.
 
-The transports (``sync_connection``, ``async_connection``) are thin shells, in
-the way of ``websockets``' own ``Protocol``: they do the socket calls and the
-waiting, and the core says what to do. A socket that closed goes to
-:meth:`ConnectionCore.recover`, which raises the close as this runtime's error
-or returns a :data:`Plan`: a generator of actions (:class:`Ask` the reconnect
-hook, :class:`Wait`, :class:`Open` a socket, :class:`Send` a frame,
-:class:`Tell` the reconnected hook) that the shell carries out one by one,
-sending back each result (:class:`OpenFailed`, :class:`Closed`, the hook's
-return value, or None). The loop of attempts, backoff, handshakes, replay,
-flush and giving up is written here only, and tested with no socket and no
-sleep (``tests/runtime/test_core.py``).
+The transports (``sync_connection``, ``async_connection`` on websockets or
+picows) are thin shells, in the way of ``websockets``' own ``Protocol``: they
+do the socket calls and the waiting, and the core says what to do.
+
+- **Receiving.** Every frame goes to :attr:`ConnectionCore.receive`, which
+  returns the server event to deliver (an :class:`UnknownEvent` too, with
+  ``unknown_events="deliver"``), or raises :class:`NotAnEvent` for any other
+  frame, with the handlers to run (an invalid frame's error for
+  ``on("error")``, a binary frame for ``on("raw_data")``) or none (it was
+  logged, at most one line per frame, rate-limited). For
+  ``dispatch_events``, :meth:`~ConnectionCore.handlers_for` names an event's
+  handlers and :meth:`~ConnectionCore.handler_failed` what a handler's
+  exception becomes. ``tests/runtime/test_receive.py`` drives these alone.
+- **Reconnecting.** A socket that closed goes to :meth:`ConnectionCore.recover`,
+  which raises the close as this runtime's error or returns a :data:`Plan`: a
+  generator of actions (:class:`Ask` the reconnect hook, :class:`Wait`,
+  :class:`Open` a socket, :class:`Send` a frame, :class:`Tell` the reconnected
+  hook) that the shell carries out one by one, sending back each result
+  (:class:`OpenFailed`, :class:`Closed`, the hook's return value, or None).
+  The loop of attempts, backoff, handshakes, replay, flush and giving up is
+  written here only, and tested with no socket and no sleep
+  (``tests/runtime/test_core.py``).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Generator, Mapping
+import time
+from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypedDict, TypeVar, Union
 
 from pydantic import BaseModel, ValidationError
 
-from ._dispatch import HandlerRegistry
-from ._parsing import ChannelSpec, InvalidMessage, UnknownEvent, classify
+from ._dispatch import Handler, HandlerRegistry
+from ._parsing import ChannelSpec, HandlerError, InvalidMessage, UnknownEvent, classify
 from ._send_queue import DEFAULT_MAX_QUEUE_SIZE, SendQueue
 from ._url import build_url, merge_headers
 from .errors import ConnectionEnded, ConnectionEndedOK, ConnectionLost, ReconnectGaveUpError
@@ -91,20 +103,6 @@ class ConnectionSettings:
     transport: Transport = "websockets"
 
 
-def close_info(exc: BaseException) -> tuple[int, str]:
-    """(code, reason) of a ``websockets`` ConnectionClosed.
-
-    The server's close frame when one came; else the one this client sent when it
-    started the close itself (1009 for a frame over ``max_size``, 1011 for a ping
-    timeout); else 1006, an abnormal closure.
-    """
-    frame = getattr(exc, "rcvd", None) or getattr(exc, "sent", None)
-    if frame is None:
-        return 1006, ""
-    # a close frame without a code: websockets says 1005, picows 0 (and a None reason)
-    return int(frame.code) or 1005, str(frame.reason or "")
-
-
 # --- what the core asks a transport to do, and what the transport answers -------------
 
 
@@ -161,6 +159,68 @@ class Closed:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class Handle:
+    """Call each of ``handlers`` with ``payload`` (awaiting what a coroutine handler returns):
+    an :class:`InvalidMessage` or :class:`HandlerError` for ``on("error")``, a binary frame
+    for ``on("raw_data")``."""
+
+    handlers: Sequence[Handler]
+    payload: object
+
+
+class NotAnEvent(Exception):
+    """Raised by :attr:`ConnectionCore.receive` for a frame that is no event to deliver
+    (the common case, an event, costs the shells no check): ``handle`` names the handlers
+    to run, or is None when there are none (the frame was logged)."""
+
+    def __init__(self, handle: Handle | None) -> None:
+        super().__init__()
+        self.handle = handle
+
+
+class DropLog:
+    """Log lines for dropped frames: one line per frame at most, and at most one line per
+    ``interval`` seconds in all (every connection shares it), which says how many went
+    unreported since the one before. A flood of bad frames stays a readable log."""
+
+    def __init__(self, interval: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.interval = interval
+        self.clock = clock
+        self._next = float("-inf")
+        self._unreported = 0
+
+    def report(self, level: int, text: str) -> None:
+        now = self.clock()
+        if now < self._next:
+            self._unreported += 1
+            return
+        if self._unreported:
+            text += f" ({self._unreported} more dropped since the last report)"
+        logger.log(level, text)
+        self._unreported = 0
+        self._next = now + self.interval
+
+
+DROPPED = DropLog()
+
+
+def _excerpt(raw: str, limit: int = 80) -> str:
+    """A frame's start, on one line, for a log message."""
+    shown = raw if len(raw) <= limit else raw[:limit] + "..."
+    return repr(shown)
+
+
+def describe(error: InvalidMessage) -> str:
+    """One line: what was wrong with the frame, and its start."""
+    details = error.error.errors(include_url=False, include_context=False, include_input=False)
+    first = details[0] if details else None
+    where = ".".join(str(p) for p in first["loc"]) if first and first["loc"] else ""
+    why = f"{where}: {first['msg']}" if where and first else (first["msg"] if first else "")
+    more = f" (+{len(details) - 1} more)" if len(details) > 1 else ""
+    return f"dropped an invalid frame ({error.kind}: {why}{more}): {_excerpt(error.raw)}"
+
+
 Action = Union[Ask, Wait, Open, Send, Tell]
 Answer = Union[OpenFailed, Closed, ReconnectOverrides, None]
 Plan = Generator[Action, Answer, None]
@@ -174,8 +234,16 @@ class ConnectionCore(Generic[ServerT]):
         self.channel = channel
         self.options = options
         self.parse = channel.parse
+        self.validate = channel.validate
         self.names: Mapping[type, str] = {**channel.event_names, UnknownEvent: "unknown"}
-        self.handlers = HandlerRegistry(channel.known_names)
+        self.handlers = HandlerRegistry(channel.known_names, self.names)
+        self.receive: Callable[[str | bytes], Any] = self._receiver()
+        """The event one frame is (a server event, or an :class:`UnknownEvent`); any other
+        frame raises :class:`NotAnEvent`. Text frames are events, binary ones go to
+        ``on("raw_data")``, invalid ones to ``on("error")``."""
+        self.handlers_for: Callable[[type], Sequence[Handler]] = self.handlers.by_class.__getitem__
+        """The handlers ``dispatch_events`` calls for an event, by its class (``once`` ones
+        leave)."""
         self.queue = SendQueue(options.max_queue_size)
         self.replay: list[str | bytes] = []
         """Frames sent with ``replay_on_reconnect``: re-sent first on every new socket."""
@@ -233,6 +301,48 @@ class ConnectionCore(Generic[ServerT]):
         return "held"
 
     # --- receiving ---------------------------------------------------------
+
+    def _receiver(self) -> Callable[[str | bytes], Any]:
+        """:meth:`receive`, made once per connection with what it needs in locals: it runs
+        for every frame."""
+        validate, invalid, handle = self.validate, self.invalid, self._handle
+
+        def receive(frame: str | bytes) -> Any:
+            if type(frame) is str:  # noqa: E721 - exact type check, on the hot path
+                try:
+                    return validate(frame, by_name=False)
+                except ValidationError as error:
+                    return invalid(frame, error)
+            raise NotAnEvent(handle("raw_data", frame))
+
+        return receive
+
+    def invalid(self, frame: str, error: ValidationError) -> UnknownEvent:
+        """A text frame that did not validate: an :class:`UnknownEvent` to deliver, else
+        :class:`NotAnEvent` with its :class:`InvalidMessage` for ``on("error")``."""
+        rejected = self.rejected(frame, error)
+        if isinstance(rejected, UnknownEvent):
+            return rejected
+        raise NotAnEvent(self._handle("error", rejected))
+
+    def handler_failed(self, event: object, exc: Exception) -> Handle:
+        """A user's handler raised ``exc``: a :class:`HandlerError` for ``on("error")``; with
+        no such handler, ``exc`` ends ``dispatch_events`` (raised here)."""
+        if not self.handlers.has("error"):
+            raise exc
+        return Handle(self.handlers.take("error"), HandlerError("handler_error", None, exc, event))
+
+    def _handle(self, name: str, payload: object) -> Handle | None:
+        handlers = self.handlers.take(name)
+        if handlers:
+            return Handle(handlers, payload)
+        if isinstance(payload, InvalidMessage):
+            DROPPED.report(logging.WARNING, describe(payload))
+        elif isinstance(payload, bytes):
+            DROPPED.report(
+                logging.INFO, f"dropped a {len(payload)}-byte binary frame (no raw_data handler)"
+            )
+        return None
 
     def rejected(self, frame: str, error: ValidationError) -> UnknownEvent | InvalidMessage:
         """A text frame that did not validate: an :class:`UnknownEvent` to deliver (with

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar, overload
 
 Handler = Callable[..., Any]
@@ -13,14 +13,39 @@ Handler = Callable[..., Any]
 SPECIAL_EVENTS = frozenset({"error", "raw_data", "unknown"})
 
 
+class _ByClass(dict[type, Sequence[Handler]]):
+    """The handlers of each event class, filled in as events come (the dispatch fast path:
+    a dict lookup); a class whose event has ``once`` handlers is never kept, so they leave."""
+
+    def __init__(self, registry: HandlerRegistry, names: Mapping[type, str]) -> None:
+        super().__init__()
+        self._registry = registry
+        self._names = names
+
+    def __missing__(self, cls: type) -> Sequence[Handler]:
+        name = self._names.get(cls)
+        registry = self._registry
+        if name is None or not registry.has(name):
+            self[cls] = ()
+            return ()
+        plain = registry._plain.get(name)
+        if plain is not None:
+            self[cls] = plain
+            return plain
+        return registry.take(name)
+
+
 class HandlerRegistry:
     """Handlers by event name, called in registration order; ``once`` ones run one time."""
 
-    def __init__(self, known: Iterable[str]) -> None:
+    def __init__(self, known: Iterable[str], names: Mapping[type, str] | None = None) -> None:
         self._known = frozenset(known) | SPECIAL_EVENTS
         self._handlers: dict[str, list[tuple[Handler, bool]]] = {}
         self._plain: dict[str, tuple[Handler, ...]] = {}
         """Per name, the handlers when none of them is a ``once`` handler (the fast path)."""
+        self.by_class: dict[type, Sequence[Handler]] = _ByClass(self, names or {})
+        """``by_class[type(event)]``: the handlers to call for one event (``names`` maps each
+        event class to its name); ``once`` handlers leave as they are taken."""
 
     def _changed(self, name: str) -> None:
         entries = self._handlers.get(name)
@@ -28,6 +53,7 @@ class HandlerRegistry:
             self._plain[name] = tuple(fn for fn, _ in entries)
         else:
             self._plain.pop(name, None)
+        self.by_class.clear()
 
     def add(self, name: str, handler: Handler, *, once: bool = False) -> None:
         if name not in self._known:

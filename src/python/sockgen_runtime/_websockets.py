@@ -1,8 +1,10 @@
-"""Lazy imports of the optional WebSocket libraries: ``websockets``, and ``picows``.
+"""The transports' adapter: the optional WebSocket libraries (``websockets``, and
+``picows``), imported lazily, and what the runtime reads of them.
 
 ``picows`` (Cython) ships ``picows.websockets``, a client with ``websockets``' asyncio
 API (the same ``connect()`` options, connection methods and exceptions) over its own
 protocol core; ``transport="picows"`` runs the asyncio connection on it unchanged.
+The few places where the two differ are here (:func:`close_info`).
 """
 
 from __future__ import annotations
@@ -54,6 +56,20 @@ def exceptions(transport: Literal["websockets", "picows"] = "websockets") -> Mod
     if transport == "picows":
         return _require("picows.websockets.exceptions", _PICOWS_HINT)
     return _require("websockets.exceptions")
+
+
+def close_info(exc: BaseException) -> tuple[int, str]:
+    """(code, reason) of a closed connection's exception (``ConnectionClosed``).
+
+    The server's close frame when one came; else the one this client sent when it
+    started the close itself (1009 for a frame over ``max_size``, 1011 for a ping
+    timeout); else 1006, an abnormal closure.
+    """
+    frame = getattr(exc, "rcvd", None) or getattr(exc, "sent", None)
+    if frame is None:
+        return 1006, ""
+    # a close frame without a code: websockets says 1005, picows 0 (and a None reason)
+    return int(frame.code) or 1005, str(frame.reason or "")
 
 
 def handshake_failures(

@@ -8,8 +8,6 @@ from collections.abc import AsyncIterator, Callable
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
-from pydantic import ValidationError
-
 from . import _websockets
 from ._connection_base import ConnectionBase
 from ._core import (
@@ -17,16 +15,16 @@ from ._core import (
     Ask,
     Closed,
     ConnectionCore,
+    Handle,
+    NotAnEvent,
     Open,
     OpenFailed,
     Plan,
     Send,
     Tell,
     Wait,
-    close_info,
-    logger,
 )
-from ._parsing import HandlerError, InvalidMessage, UnknownEvent
+from ._websockets import close_info
 from .errors import ConnectionEnded, ConnectionEndedOK, WebSocketConnectError
 
 __all__ = ["AsyncConnection", "AsyncConnectionManager"]
@@ -130,9 +128,9 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
         return self
 
     async def __anext__(self) -> ServerT:
-        # The receive loop, and the hot path: one coroutine per event around websockets'
-        # own recv(); every other way of receiving events goes through it.
-        validate = self._validate
+        # The receive loop, and the hot path: one coroutine per event around the socket's
+        # own recv(); the core says what each frame becomes.
+        receive = self._receive
         while True:
             ws = self._ws
             try:
@@ -144,16 +142,11 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
                     self._last_close = ok
                     raise StopAsyncIteration from None
                 continue
-            if type(frame) is str:  # noqa: E721 - exact type check, on the hot path
-                try:
-                    return validate(frame, by_name=False)
-                except ValidationError as err:
-                    rejected = self._core.rejected(frame, err)
-                    if isinstance(rejected, UnknownEvent):  # unknown_events="deliver"
-                        return rejected  # type: ignore[return-value]
-                    await self._emit_error(rejected)
-            else:
-                await self._emit_raw(frame)
+            try:
+                return receive(frame)  # type: ignore[no-any-return]
+            except NotAnEvent as other:  # an invalid or a binary frame
+                if other.handle is not None:
+                    await self._run(other.handle)
 
     # --- push-style handlers: on/once/off come from HandlerMethods -----------
 
@@ -163,39 +156,22 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
         An exception in a handler goes to ``on("error")`` handlers when there are
         any; otherwise it propagates and ends this call.
         """
-        names = self._core.names
-        registry = self._core.handlers
-        take = registry.take
+        core = self._core
+        handlers_for = core.handlers_for
         isawaitable = inspect.isawaitable
         async for event in self:
-            name = names.get(event.__class__)
-            if name is None:
-                continue
-            for handler in take(name):
+            for handler in handlers_for(event.__class__):
                 try:
                     result = handler(event)
                     if result is not None and isawaitable(result):
                         await result
                 except Exception as exc:
-                    if not registry.has("error"):
-                        raise
-                    await self._emit_error(HandlerError("handler_error", None, exc, event))
+                    await self._run(core.handler_failed(event, exc))
 
-    async def _emit_error(self, error: InvalidMessage | HandlerError) -> None:
-        handlers = self._core.handlers.take("error")
-        if not handlers:
-            logger.warning("dropped an invalid frame (%s): %s", error.kind, error.error)
-            return
-        for handler in handlers:
-            await _maybe_await(handler(error))
-
-    async def _emit_raw(self, frame: bytes) -> None:
-        handlers = self._core.handlers.take("raw_data")
-        if not handlers:
-            logger.info("dropped a %d-byte binary frame (no raw_data handler)", len(frame))
-            return
-        for handler in handlers:
-            await _maybe_await(handler(frame))
+    async def _run(self, handle: Handle) -> None:
+        """Call the handlers the core named, awaiting coroutine ones."""
+        for handler in handle.handlers:
+            await _maybe_await(handler(handle.payload))
 
     # --- carrying out the core's plans -----------------------------------------
 

@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
-from pydantic import ValidationError
-
 from . import _websockets
 from ._connection_base import ConnectionBase
 from ._core import (
@@ -22,16 +20,16 @@ from ._core import (
     Ask,
     Closed,
     ConnectionCore,
+    Handle,
+    NotAnEvent,
     Open,
     OpenFailed,
     Plan,
     Send,
     Tell,
     Wait,
-    close_info,
-    logger,
 )
-from ._parsing import HandlerError, InvalidMessage, UnknownEvent
+from ._websockets import close_info
 from .errors import ConnectionEnded, ConnectionEndedOK, WebSocketConnectError
 
 __all__ = ["Connection", "ConnectionManager"]
@@ -110,7 +108,7 @@ class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
         event = self._next(timeout)
         if event is _ENDED:
             raise self._last_close
-        return event  # type: ignore[return-value]
+        return event  # type: ignore[no-any-return]
 
     def __iter__(self) -> Iterator[ServerT]:
         """Events until the connection closes normally; an abnormal close raises."""
@@ -120,11 +118,12 @@ class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
         event = self._next(None)
         if event is _ENDED:
             raise StopIteration
-        return event  # type: ignore[return-value]
+        return event  # type: ignore[no-any-return]
 
-    def _next(self, timeout: float | None) -> ServerT | object:
-        # The receive loop, and the hot path: websockets' own recv() and the validator.
-        validate = self._validate
+    def _next(self, timeout: float | None) -> Any:
+        # The receive loop, and the hot path: the socket's own recv(); the core says what
+        # each frame becomes.
+        receive = self._receive
         while True:
             ws = self._ws
             try:
@@ -136,16 +135,11 @@ class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
                     self._last_close = ok
                     return _ENDED
                 continue
-            if type(frame) is str:  # noqa: E721 - exact type check, on the hot path
-                try:
-                    return validate(frame, by_name=False)
-                except ValidationError as err:
-                    rejected = self._core.rejected(frame, err)
-                    if isinstance(rejected, UnknownEvent):  # unknown_events="deliver"
-                        return rejected
-                    self._emit_error(rejected)
-            else:
-                self._emit_raw(frame)
+            try:
+                return receive(frame)
+            except NotAnEvent as other:  # an invalid or a binary frame
+                if other.handle is not None:
+                    self._run(other.handle)
 
     def dispatch_events(self) -> None:
         """Receive until the connection closes, calling each event's handlers in order.
@@ -153,34 +147,19 @@ class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
         An exception in a handler goes to ``on("error")`` handlers when there are
         any; otherwise it propagates and ends this call.
         """
-        names = self._core.names
-        registry = self._core.handlers
-        take = registry.take
+        core = self._core
+        handlers_for = core.handlers_for
         for event in self:
-            name = names.get(event.__class__)
-            if name is None:
-                continue
-            for handler in take(name):
+            for handler in handlers_for(event.__class__):
                 try:
                     handler(event)
                 except Exception as exc:
-                    if not registry.has("error"):
-                        raise
-                    self._emit_error(HandlerError("handler_error", None, exc, event))
+                    self._run(core.handler_failed(event, exc))
 
-    def _emit_error(self, error: InvalidMessage | HandlerError) -> None:
-        handlers = self._core.handlers.take("error")
-        if not handlers:
-            logger.warning("dropped an invalid frame (%s): %s", error.kind, error.error)
-        for handler in handlers:
-            handler(error)
-
-    def _emit_raw(self, frame: bytes) -> None:
-        handlers = self._core.handlers.take("raw_data")
-        if not handlers:
-            logger.info("dropped a %d-byte binary frame (no raw_data handler)", len(frame))
-        for handler in handlers:
-            handler(frame)
+    def _run(self, handle: Handle) -> None:
+        """Call the handlers the core named."""
+        for handler in handle.handlers:
+            handler(handle.payload)
 
     # --- carrying out the core's plans -----------------------------------------
 

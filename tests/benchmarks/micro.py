@@ -1,0 +1,161 @@
+"""The runtime's own cost per event, without a network: a stub socket hands out frames.
+
+    ./pants run tests/benchmarks:micro -- --n 200000 --rounds 7
+
+Each round runs every client once over the same frames, alternating, in one
+process; figures are the best and the median round in ns per event, and the
+overhead over the hand-written loop on the same stub. This isolates what the
+runtime adds to the validator (which both share), which the loopback benchmark
+(bench.py) cannot resolve under its run-to-run noise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from benchmarks.bench import generate_sockgen, hand_written, make_frames, use_sources
+
+
+class StubSocket:
+    """The surface of websockets' connections that the runtime uses, over a list of frames
+    (text frames as ``str``, or as undecoded ``bytes`` with ``decode=False``, as websockets
+    hands them out: neither costs the stub a conversion)."""
+
+    def __init__(self, frames: list[str], closed: type[Exception]) -> None:
+        self._text = iter(frames)
+        self._raw = iter([f.encode() for f in frames])
+        self._closed = closed
+
+    def _next(self, decode: bool | None) -> str | bytes:
+        try:
+            return next(self._raw) if decode is False else next(self._text)
+        except StopIteration:
+            from websockets.frames import Close
+
+            raise self._closed(Close(1000, ""), Close(1000, ""), True) from None
+
+    async def recv(self, decode: bool | None = None) -> str | bytes:
+        return self._next(decode)
+
+    async def __aiter__(self) -> Any:
+        """As websockets' connections iterate: an async generator around ``recv()``."""
+        try:
+            while True:
+                yield await self.recv()
+        except self._closed:
+            return
+
+    async def close(self, code: int = 1000, reason: str = "") -> None:
+        return None
+
+
+class SyncStub(StubSocket):
+    def recv(  # type: ignore[override]
+        self, timeout: float | None = None, decode: bool | None = None
+    ) -> str | bytes:
+        return self._next(decode)
+
+    def close(self, code: int = 1000, reason: str = "") -> None:  # type: ignore[override]
+        return None
+
+
+def clients(gen: Path) -> dict[str, Callable[[list[str]], float]]:
+    sys.path.insert(0, str(gen / "sockgen"))
+    import importlib
+
+    from websockets.exceptions import ConnectionClosedOK
+
+    room: Any = importlib.import_module("bench_sdk.room.connection")
+    core_module: Any = importlib.import_module("sockgen_runtime._core")  # from src/python
+
+    validate = hand_written().validate_json
+
+    def core() -> Any:
+        return core_module.ConnectionCore(
+            room.CHANNEL, core_module.ConnectionSettings(base_url="ws://stub")
+        )
+
+    def hand(frames: list[str]) -> float:
+        """What the loopback benchmark's baseline does: ``async for frame in ws``."""
+
+        async def run() -> None:
+            ws = StubSocket(frames, ConnectionClosedOK)
+            async for frame in ws:
+                validate(frame)
+
+        start = time.perf_counter()
+        asyncio.run(run())
+        return time.perf_counter() - start
+
+    def sockgen_iter(frames: list[str]) -> float:
+        async def run() -> None:
+            conn = room.AsyncRoomConnection(core(), StubSocket(frames, ConnectionClosedOK))
+            async for _ in conn:
+                pass
+
+        start = time.perf_counter()
+        asyncio.run(run())
+        return time.perf_counter() - start
+
+    def sockgen_on(frames: list[str]) -> float:
+        async def run() -> None:
+            conn = room.AsyncRoomConnection(core(), StubSocket(frames, ConnectionClosedOK))
+            for event in ("message", "typing", "presence"):
+                conn.on(event, lambda e: None)
+            await conn.dispatch_events()
+
+        start = time.perf_counter()
+        asyncio.run(run())
+        return time.perf_counter() - start
+
+    def sockgen_sync(frames: list[str]) -> float:
+        conn = room.RoomConnection(core(), SyncStub(frames, ConnectionClosedOK))
+        start = time.perf_counter()
+        for _ in conn:
+            pass
+        return time.perf_counter() - start
+
+    return {
+        "hand-written: async for, validate_json": hand,
+        "sockgen async for": sockgen_iter,
+        "sockgen on() + dispatch_events": sockgen_on,
+        "sockgen sync for": sockgen_sync,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=200_000)
+    parser.add_argument("--rounds", type=int, default=7)
+    args = parser.parse_args()
+    use_sources()
+    frames = make_frames(args.n)
+    with tempfile.TemporaryDirectory() as tmp:
+        gen = Path(tmp)
+        generate_sockgen(gen)
+        runs = clients(gen)
+        times: dict[str, list[float]] = {name: [] for name in runs}
+        for _ in range(args.rounds):
+            for name, run in runs.items():
+                times[name].append(run(frames) / args.n * 1e9)
+    base = min(times[next(iter(times))])
+    print(f"stub socket, {args.n} frames, {args.rounds} rounds (ns per event)")
+    print(f"| {'client':40} | best | median | best - hand-written |")
+    print(f"|{'-' * 42}|------|--------|---------------------|")
+    for name, values in times.items():
+        print(
+            f"| {name:40} | {min(values):4.0f} | {statistics.median(values):6.0f} | "
+            f"{min(values) - base:+19.0f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

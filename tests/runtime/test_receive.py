@@ -1,0 +1,157 @@
+"""The receive half of the sans-I/O core alone: what each frame becomes, which handlers run,
+and what is logged, for every kind of frame x handlers registered x unknown_events; no
+socket (the transports only move frames and run what the core returns)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+from runtime.events import CHANNEL, MessageReceived, Subscribed
+from sockgen_runtime import ClientBase, HandlerError, InvalidMessage, UnknownEvent
+from sockgen_runtime._core import ConnectionCore, DropLog, Handle, NotAnEvent
+
+GOOD = '{"type": "subscribed", "channel": "general"}'
+UNKNOWN_TAG = '{"type": "typing", "channel": "general"}'
+UNKNOWN_VALUE = '{"type": "subscribed", "channel": "general", "status": "archived"}'
+WRONG_SHAPE = '{"type": "subscribed"}'
+NOT_JSON = "{nope"
+BINARY = b"\x00\x01"
+
+
+def core(unknown_events: str = "error") -> ConnectionCore[Any]:
+    return ClientBase(base_url="ws://example.test").core(
+        CHANNEL, path_params={"room_id": "r"}, unknown_events=unknown_events  # type: ignore[arg-type]
+    )
+
+
+def outcome(c: ConnectionCore[Any], frame: str | bytes) -> tuple[str, object]:
+    """(what the frame became, its payload): ``event``, ``handle`` or ``dropped``."""
+    try:
+        return "event", c.receive(frame)
+    except NotAnEvent as other:
+        if other.handle is None:
+            return "dropped", None
+        return "handle", other.handle
+
+
+# frame, unknown_events, handlers registered -> what it becomes, and the payload's kind
+TABLE: list[tuple[str | bytes, str, tuple[str, ...], str, str]] = [
+    (GOOD, "error", (), "event", "Subscribed"),
+    (GOOD, "deliver", ("error",), "event", "Subscribed"),
+    (UNKNOWN_TAG, "error", (), "dropped", ""),
+    (UNKNOWN_TAG, "error", ("error",), "handle", "unknown_event"),
+    (UNKNOWN_TAG, "deliver", (), "event", "UnknownEvent"),
+    (UNKNOWN_VALUE, "error", ("error",), "handle", "validation_error"),
+    (UNKNOWN_VALUE, "deliver", ("error",), "event", "UnknownEvent"),
+    (WRONG_SHAPE, "deliver", ("error",), "handle", "validation_error"),
+    (WRONG_SHAPE, "error", ("raw_data",), "dropped", ""),
+    (NOT_JSON, "deliver", ("error",), "handle", "invalid_json"),
+    (NOT_JSON, "error", (), "dropped", ""),
+    (BINARY, "error", (), "dropped", ""),
+    (BINARY, "deliver", ("error",), "dropped", ""),
+    (BINARY, "error", ("raw_data",), "handle", "bytes"),
+]
+
+
+@pytest.mark.parametrize(("frame", "unknown", "registered", "becomes", "kind"), TABLE)
+def test_what_each_frame_becomes(
+    frame: str | bytes, unknown: str, registered: tuple[str, ...], becomes: str, kind: str
+) -> None:
+    c = core(unknown)
+    for name in registered:
+        c.handlers.add(name, lambda payload: None)
+    got, payload = outcome(c, frame)
+    assert got == becomes
+    if becomes == "event":
+        assert type(payload).__name__ == kind
+    elif becomes == "handle":
+        assert isinstance(payload, Handle)
+        inner = payload.payload
+        assert (inner.kind if isinstance(inner, InvalidMessage) else type(inner).__name__) == kind
+        assert len(payload.handlers) == len(registered)
+
+
+def test_an_unknown_event_carries_its_tag_and_data() -> None:
+    _, event = outcome(core("deliver"), UNKNOWN_TAG)
+    assert isinstance(event, UnknownEvent)
+    assert (event.tag, event.reason, event.data["channel"]) == (
+        "typing",
+        "unknown_event",
+        "general",
+    )
+
+
+def test_once_handlers_run_once_and_plain_ones_every_time() -> None:
+    c = core()
+    calls: list[str] = []
+    c.handlers.add("subscribed", lambda e: calls.append("plain"))
+    c.handlers.add("subscribed", lambda e: calls.append("once"), once=True)
+    event = c.receive(GOOD)
+    for _ in range(3):
+        for handler in c.handlers_for(type(event)):
+            handler(event)
+    assert calls == ["plain", "once", "plain", "plain"]
+    # a handler added later is found (the per-class cache is dropped on every change)
+    c.handlers.add("subscribed", lambda e: calls.append("late"))
+    assert len(c.handlers_for(Subscribed)) == 2
+    c.handlers.remove("subscribed")
+    assert c.handlers_for(Subscribed) == ()
+    assert c.handlers_for(MessageReceived) == ()
+    assert c.handlers_for(int) == ()  # not an event of the channel
+
+
+def test_a_failing_handler_goes_to_error_handlers_or_is_raised() -> None:
+    c = core()
+    boom = ValueError("boom")
+    with pytest.raises(ValueError, match="boom"):
+        c.handler_failed("event", boom)
+    seen: list[object] = []
+    c.handlers.add("error", seen.append)
+    handle = c.handler_failed("event", boom)
+    assert isinstance(handle.payload, HandlerError) and handle.payload.error is boom
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_dropped_frames_log_one_line_each_at_most_rate_limited_with_a_count(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock()
+    monkeypatch.setattr("sockgen_runtime._core.DROPPED", DropLog(interval=1.0, clock=clock))
+    c = core()
+    caplog.set_level(logging.INFO, logger="sockgen_runtime")
+    for i in range(1000):  # a flood: 1,000 bad frames in one second
+        clock.now = i / 1000
+        outcome(c, WRONG_SHAPE if i % 2 else BINARY)
+    clock.now = 1.5
+    outcome(c, NOT_JSON)
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 2
+    assert all("\n" not in line for line in lines)
+    assert lines[0] == "dropped a 2-byte binary frame (no raw_data handler)"
+    assert lines[1].startswith("dropped an invalid frame (invalid_json: Invalid JSON")
+    assert lines[1].endswith("'{nope' (999 more dropped since the last report)")
+
+
+def test_an_invalid_frame_is_described_on_one_line_with_its_start() -> None:
+    from sockgen_runtime._core import describe
+
+    c = core()
+    seen: list[InvalidMessage] = []
+    c.handlers.add("error", seen.append)
+    long = '{"type": "subscribed", "extra": "' + "x" * 200 + '"}'
+    handle = outcome(c, long)[1]
+    assert isinstance(handle, Handle)
+    text = describe(handle.payload)  # type: ignore[arg-type]
+    assert text.startswith(
+        "dropped an invalid frame (validation_error: subscribed.channel: Field required): "
+    )
+    assert text.endswith("...'") and len(text) < 200 and "\n" not in text
