@@ -413,7 +413,7 @@ SEND = {
 }
 
 
-def in_fresh_process(target: Callable[..., None], *args: Any) -> tuple[int, float, int]:
+def in_fresh_process(target: Callable[..., None], *args: Any) -> Any:
     ctx = mp.get_context("spawn")
     out = ctx.Queue()
     proc = ctx.Process(target=target, args=(*args, out))
@@ -429,7 +429,7 @@ def in_fresh_process(target: Callable[..., None], *args: Any) -> tuple[int, floa
                     f"benchmark process {target.__name__}{args[:1]} died (exit code {proc.exitcode})"
                 ) from None
     proc.join(60)
-    return result  # type: ignore[no-any-return]
+    return result
 
 
 # --- generation ---------------------------------------------------------------------------

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Every benchmark, one command:  bash tests/benchmarks/run.sh [--n 100000] [--runs 5]
 # 1. receive, send and generation (tests/benchmarks/bench.py, each client in a fresh process);
+#    the voice workload (voice.py); the runtime's own cost per event, without a network (micro.py);
 # 2. Pants: cold export-codegen (no local cache), warm no-op, and after editing one of two specs,
 #    with the number of generator processes each time (from --keep-sandboxes=always's log).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ./pants run tests/benchmarks:bench -- "$@"
+./pants run tests/benchmarks:voice
+./pants run tests/benchmarks:micro
 
 spec=specs/feed/feed.openapi.yaml
 backup=$(mktemp)
