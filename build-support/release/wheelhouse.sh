@@ -24,7 +24,10 @@ cp "dist/sockgen-$version-py3-none-any.whl" "dist/sockgen_runtime-$version-py3-n
 
 # The generator's lockfile for [sockgen], resolved with the wheel just built. (Pants 2.17
 # regenerates a tool's shipped lockfile only through its deprecated `lockfile` option.)
+# With pip 23.1.2: a lockfile records its pip, and Pants 2.17.1's own pex (2.1.137, what
+# users' Pants runs unless told otherwise) reads no lockfile made with a later one.
 ./pants \
+  --python-pip-version=23.1.2 \
   "--python-repos-find-links=['file://$out']" \
   "--python-repos-path-mappings=['SOCKGEN_WHEELHOUSE|$out']" \
   --sockgen-lockfile=src/python/sockgen_pants/sockgen.lock \

@@ -162,3 +162,15 @@ def test_on_cpython_3_9_the_cli_says_it_needs_3_10() -> None:
         env={**os.environ, "PYTHONPATH": root},
     )
     assert imported.returncode == 0, imported.stderr
+
+
+def test_without_a_pyproject_there_is_no_warning_about_its_version(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The Pants plugin keeps the package only: no warning about a file it never gets."""
+    out = tmp_path / "out"
+    spec = spec_with_version(tmp_path, "'2024-06-01 (beta)'")
+    assert main(["generate-client", "-s", str(spec), "-o", str(out), "--no-pyproject"]) == 0
+    assert not (out / "pyproject.toml").exists()
+    assert (out / "chat_sdk" / "__init__.py").is_file()
+    assert "PEP 440" not in capsys.readouterr().err

@@ -164,6 +164,25 @@ def test_a_broken_spec_names_the_target_the_file_and_the_problem(rule_runner: Ru
     assert "Traceback" not in message.split("WebsocketSdkGenerationError")[-1]
 
 
+@pytest.mark.timeout(600)
+def test_a_spec_outside_every_source_root_names_both_fixes(rule_runner: RuleRunner) -> None:
+    rule_runner.write_files(
+        {
+            "apis/chat/chat.asyncapi.yaml": "asyncapi: 3.0.0\ninfo: {title: Chat, version: '1'}\nchannels: {}\n",
+            "apis/chat/BUILD": 'websocket_sdk(name="chat", source="chat.asyncapi.yaml")',
+        }
+    )
+    with pytest.raises(ExecutionError) as info:
+        generate(rule_runner, Address("apis/chat", target_name="chat"))
+    message = " ".join(str(info.value).split())
+    assert (
+        "apis/chat:chat: `chat_sdk` is generated under the source root of apis/chat, and no "
+        "source root contains it. Add one to `[source].root_patterns` in pants.toml (for "
+        'example `root_patterns = ["/apis/chat"]`), or set the target\'s `python_source_root` '
+        "to a source root."
+    ) in message
+
+
 #: A document whose side nothing tells: two operations, two messages, no telling names
 #: (and a message no operation names, which the generator warns about).
 UNTOLD = dedent(

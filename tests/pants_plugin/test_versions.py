@@ -43,3 +43,36 @@ def test_loading_the_backend_into_another_pants_fails_with_that_message() -> Non
         "Pants 2.17 only, and this is Pants 2.18.0: set `pants_version` in pants.toml to a "
         "2.17.x release, or use a sockgen-pants release built for your Pants."
     )
+
+
+def test_the_shipped_lockfile_is_one_pants_2_17_reads() -> None:
+    """The generator's default lockfile: Pants 2.17.1's own pex (2.1.137, what users' Pants runs
+    unless told otherwise) parses it, and its header matches what the subsystem requests."""
+    import json
+    from importlib import resources
+
+    from pex.resolve.lockfile import json_codec  # type: ignore[import-untyped]
+    from pex.resolve.path_mappings import PathMapping, PathMappings  # type: ignore[import-untyped]
+    from sockgen_pants.subsystem import SockgenSubsystem
+
+    package, name = SockgenSubsystem.default_lockfile_resource
+    text = resources.read_text(package, name)
+    header = json.loads(
+        "".join(
+            line[3:]
+            for line in text.split("--- BEGIN PANTS LOCKFILE METADATA: DO NOT EDIT OR REMOVE ---")[
+                1
+            ]
+            .split("--- END PANTS LOCKFILE METADATA ---")[0]
+            .splitlines()
+            if line.startswith("// ")
+        )
+    )
+    assert header["generated_with_requirements"] == [SockgenSubsystem.default_version]
+    assert header["valid_for_interpreter_constraints"] == ["CPython<3.14,>=3.10"]
+    body = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("//"))
+    wheelhouse = PathMappings((PathMapping(path="/wheelhouse", name="SOCKGEN_WHEELHOUSE"),))
+    lock = json_codec.loads(body, path_mappings=wheelhouse)
+    assert [str(r) for r in lock.requirements] == [f"sockgen=={VERSION}"]
+    locked = {r.pin.project_name.normalized for r in lock.locked_resolves[0].locked_requirements}
+    assert {"sockgen", "jinja2", "black", "pyyaml", "packaging"} <= locked

@@ -152,6 +152,28 @@ async def test_bad_frames_reach_the_right_hook_and_the_loop_goes_on(
     assert raw == [frames[3]]
 
 
+async def test_an_exception_from_a_raw_data_handler_is_the_handlers_own(
+    server: WsServer, transport: str
+) -> None:
+    """It propagates as it was raised, with no exception of the runtime's as its context."""
+
+    async def script(ws: ServerConnection, i: int) -> None:
+        await ws.send(b"\x00binary")
+        await asyncio.sleep(1)
+
+    server.script = script
+    conn = await open_driver(transport, server.url)
+
+    def fails(frame: bytes) -> None:
+        raise LookupError("the handler's own")
+
+    conn.on("raw_data", fails)
+    with pytest.raises(LookupError) as info:
+        await conn.recv()
+    assert info.value.__context__ is None
+    await conn.close()
+
+
 async def test_frame_over_max_size_closes_with_1009(server: WsServer, transport: str) -> None:
     async def script(ws: ServerConnection, i: int) -> None:
         await ws.send(message("x" * 2000))

@@ -83,6 +83,30 @@ def test_an_unknown_event_carries_its_tag_and_data() -> None:
     )
 
 
+def test_a_handler_registered_during_a_lookup_is_not_lost() -> None:
+    """The blocking client's handlers may be registered from another thread while the
+    receive loop looks an event's handlers up: what that lookup read is not kept."""
+    c = core()
+    c.handlers.add("subscribed", lambda e: None)
+    registry = c.handlers
+    real_lock = registry.lock
+
+    class Meanwhile:
+        """The lock the lookup takes to keep its result: another thread registers first."""
+
+        def __enter__(self) -> None:
+            registry.lock = real_lock
+            registry.add("subscribed", lambda e: None)  # takes the real lock itself
+            real_lock.acquire()
+
+        def __exit__(self, *exc: object) -> None:
+            real_lock.release()
+
+    registry.lock = Meanwhile()  # type: ignore[assignment]
+    assert len(c.handlers_for(Subscribed)) == 1  # the lookup that raced: what it read
+    assert len(c.handlers_for(Subscribed)) == 2  # not kept: the next one sees both
+
+
 def test_once_handlers_run_once_and_plain_ones_every_time() -> None:
     c = core()
     calls: list[str] = []
@@ -125,20 +149,49 @@ def test_dropped_frames_log_one_line_each_at_most_rate_limited_with_a_count(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clock = Clock()
-    monkeypatch.setattr("sockgen_runtime._core.DROPPED", DropLog(interval=1.0, clock=clock))
+    for name, level in (("DROPPED_INVALID", logging.WARNING), ("DROPPED_BINARY", logging.INFO)):
+        monkeypatch.setattr(f"sockgen_runtime._core.{name}", DropLog(level, clock=clock))
     c = core()
     caplog.set_level(logging.INFO, logger="sockgen_runtime")
-    for i in range(1000):  # a flood: 1,000 bad frames in one second
+    for i in range(1000):  # a flood: 1,000 bad frames in one second, half binary
         clock.now = i / 1000
         outcome(c, WRONG_SHAPE if i % 2 else BINARY)
     clock.now = 1.5
     outcome(c, NOT_JSON)
-    lines = [r.getMessage() for r in caplog.records]
-    assert len(lines) == 2
-    assert all("\n" not in line for line in lines)
-    assert lines[0] == "dropped a 2-byte binary frame (no raw_data handler)"
-    assert lines[1].startswith("dropped an invalid frame (invalid_json: Invalid JSON")
-    assert lines[1].endswith("'{nope' (999 more dropped since the last report)")
+    outcome(c, BINARY)
+    lines = [(r.levelname, r.getMessage()) for r in caplog.records]
+    assert all("\n" not in line for _, line in lines)
+    # each kind has its own limit: the binary stream does not hide the invalid frames
+    assert lines[0] == ("INFO", "dropped a 2-byte binary frame (no raw_data handler)")
+    assert lines[1][0] == "WARNING"
+    assert lines[1][1].startswith("dropped an invalid frame (validation_error: ")
+    assert lines[2][0] == "WARNING"
+    assert lines[2][1].startswith("dropped an invalid frame (invalid_json: Invalid JSON")
+    assert lines[2][1].endswith("'{nope' (499 more dropped since the last report)")
+    assert lines[3] == (
+        "INFO",
+        "dropped a 2-byte binary frame (no raw_data handler) "
+        "(499 more dropped since the last report)",
+    )
+    assert len(lines) == 4
+
+
+def test_a_frame_not_logged_costs_no_formatting(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sockgen_runtime._core as core_module
+
+    described: list[object] = []
+
+    def describe(error: object) -> str:
+        described.append(error)
+        return ""
+
+    monkeypatch.setattr(core_module, "describe", describe)
+    logging.getLogger("sockgen_runtime").setLevel(logging.ERROR)
+    try:
+        outcome(core(), WRONG_SHAPE)
+    finally:
+        logging.getLogger("sockgen_runtime").setLevel(logging.NOTSET)
+    assert described == []
 
 
 def test_an_invalid_frame_is_described_on_one_line_with_its_start() -> None:

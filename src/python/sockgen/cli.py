@@ -146,6 +146,12 @@ def _generate_parser(gen: argparse.ArgumentParser) -> None:
     )
     gen.add_argument("--no-readme", action="store_true", help="do not write README.md")
     gen.add_argument(
+        "--no-pyproject",
+        action="store_true",
+        help="write the package only, no pyproject.toml (for a build tool that packages it, "
+        "as the Pants plugin does)",
+    )
+    gen.add_argument(
         "--clear-output", action="store_true", help="remove the previous sockgen output first"
     )
     gen.add_argument(
@@ -216,7 +222,7 @@ def generate_client(args: argparse.Namespace) -> int:
             direction=args.direction,
             sdk_version=args.sdk_version,
             readme=not args.no_readme,
-            pyproject=True,
+            pyproject=not args.no_pyproject,
         )
     if not args.quiet:
         for warning in result.warnings:

@@ -71,8 +71,15 @@ class SockgenGeneratorRequest:
 @rule(desc="Build the sockgen generator PEX")
 async def build_generator(_: SockgenGeneratorRequest, subsystem: SockgenSubsystem) -> Pex:
     if not subsystem.generator:
-        # the `sockgen` requirement, from the plugin's lockfile or `install_from_resolve`
-        constraints = InterpreterConstraints(subsystem.interpreter_constraints)
+        # The `sockgen` requirement: from a resolve of the repository's own (then with that
+        # resolve's interpreter constraints, as Pants' tools do), or from the plugin's
+        # lockfile (with the tool's own constraints, which that lockfile was made for:
+        # left blank, Pants would take the repository's global ones).
+        constraints = (
+            None
+            if subsystem.install_from_resolve
+            else InterpreterConstraints(subsystem.interpreter_constraints)
+        )
         return await Get(
             Pex, PexRequest, subsystem.to_pex_request(interpreter_constraints=constraints)
         )
@@ -159,7 +166,8 @@ async def generate_python_from_websocket_sdk(
         Get(Pex, SockgenGeneratorRequest()), Get(SdkInputs, SdkInputsRequest(tgt))
     )
     spec, package, input_digest = inputs.spec, inputs.package, inputs.digest
-    argv = ["generate-client", "--schema", spec, "--output", OUTPUT_DIR, *inputs.options]
+    argv = ["generate-client", "--schema", spec, "--output", OUTPUT_DIR, "--no-pyproject"]
+    argv += inputs.options
     result = await Get(
         FallibleProcessResult,
         PexProcess(
@@ -194,14 +202,15 @@ async def generate_python_from_websocket_sdk(
     )
     source_root = optional_root.source_root
     if source_root is None:
-        folder = root_field or tgt.address.spec_path or "."
+        folder = (root_field or tgt.address.spec_path).strip("/")
+        pattern = f"/{folder}"
         raise WebsocketSdkGenerationError(
             softwrap(
                 f"""
-                {tgt.address}: `{package}` is generated under the source root of {folder}, and
-                no source root contains it. Add it to `[source].root_patterns` in pants.toml
-                (for example `root_patterns = ["/{folder}"]`), or set the target's
-                `python_source_root` to a source root.
+                {tgt.address}: `{package}` is generated under the source root of
+                {folder or "the repository's top folder"}, and no source root contains it. Add
+                one to `[source].root_patterns` in pants.toml (for example `root_patterns =
+                ["{pattern}"]`), or set the target's `python_source_root` to a source root.
                 """
             )
         )

@@ -69,18 +69,18 @@ async def infer_runtime_dependencies(
         lines = sorted({subsystem.requirement_for(module) for module in missing})
         imports = ", ".join(f"`{m}`" for m in missing)
         if python_setup.enable_resolves:
-            where = f" in the resolve '{resolve}'. Add these lines to that resolve's requirements"
-            then = f"`{bin_name()} generate-lockfiles --resolve={resolve}`"
-        else:
-            where, then = (
-                ". Add these lines to your requirements",
-                f"`{bin_name()} generate-lockfiles`",
+            where = (
+                f" in the resolve '{resolve}'. Add these lines to that resolve's requirements "
+                f"(a `python_requirements` file), then run "
+                f"`{bin_name()} generate-lockfiles --resolve={resolve}`:"
             )
+        else:  # no resolves: nothing to lock
+            where = ". Add these lines to your requirements (a `python_requirements` file):"
         raise MissingWebsocketSdkRuntimeLibrary(
             softwrap(
                 f"""
                 The code generated from {address} imports {imports}, which no target
-                provides{where} (a `python_requirements` file), then run {then}:
+                provides{where}
                 """
             )
             + "\n\n"

@@ -1,6 +1,6 @@
 """API snapshots: ``pants lint`` checks a websocket_sdk's ``api_snapshot``, ``pants fix`` records it.
 
-Both run ``sockgen snapshot`` (``sockgen/snapshot.py`` decides) in the sandbox with
+Both run ``sockgen snapshot`` (``sockgen/api/snapshot.py`` decides) in the sandbox with
 the spec, the files it reaches, its config and the snapshot, nothing else; the
 processes are cached like codegen's.
 

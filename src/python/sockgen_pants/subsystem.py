@@ -25,7 +25,7 @@ class SockgenSubsystem(PythonToolBase):
     help = softwrap(
         """
         The sockgen generator, which turns the spec of each `websocket_sdk` target into a typed
-        Python package (https://pypi.org/project/sockgen/). (Pants does not allow a
+        Python package (the `sockgen` distribution of the plugin's release). (Pants does not allow a
         `[websocket-sdk]` scope beside the `websocket_sdk` target.)
         """
     )

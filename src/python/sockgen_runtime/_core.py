@@ -180,29 +180,39 @@ class NotAnEvent(Exception):
 
 
 class DropLog:
-    """Log lines for dropped frames: one line per frame at most, and at most one line per
-    ``interval`` seconds in all (every connection shares it), which says how many went
-    unreported since the one before. A flood of bad frames stays a readable log."""
+    """Log lines for one kind of dropped frame, at ``level``: one line per frame at most, and
+    at most one line per ``interval`` seconds in all (every connection shares it), which
+    says how many went unreported since the one before. A flood of bad frames stays a
+    readable log, and costs no formatting while it is not logged."""
 
-    def __init__(self, interval: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, level: int, interval: float = 1.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.level = level
         self.interval = interval
         self.clock = clock
         self._next = float("-inf")
         self._unreported = 0
 
-    def report(self, level: int, text: str) -> None:
+    def report(self, text: Callable[[], str]) -> None:
+        if not logger.isEnabledFor(self.level):
+            return
         now = self.clock()
         if now < self._next:
             self._unreported += 1
             return
+        line = text()
         if self._unreported:
-            text += f" ({self._unreported} more dropped since the last report)"
-        logger.log(level, text)
+            line += f" ({self._unreported} more dropped since the last report)"
         self._unreported = 0
         self._next = now + self.interval
+        logger.log(self.level, line)
 
 
-DROPPED = DropLog()
+#: Invalid frames nobody handles (a warning), and binary frames nobody handles (information):
+#: each kind has its own limit, so a stream of the one never hides the other.
+DROPPED_INVALID = DropLog(logging.WARNING)
+DROPPED_BINARY = DropLog(logging.INFO)
 
 
 def _excerpt(raw: str, limit: int = 80) -> str:
@@ -337,10 +347,12 @@ class ConnectionCore(Generic[ServerT]):
         if handlers:
             return Handle(handlers, payload)
         if isinstance(payload, InvalidMessage):
-            DROPPED.report(logging.WARNING, describe(payload))
+            invalid = payload
+            DROPPED_INVALID.report(lambda: describe(invalid))
         elif isinstance(payload, bytes):
-            DROPPED.report(
-                logging.INFO, f"dropped a {len(payload)}-byte binary frame (no raw_data handler)"
+            size = len(payload)
+            DROPPED_BINARY.report(
+                lambda: f"dropped a {size}-byte binary frame (no raw_data handler)"
             )
         return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar, overload
 
@@ -15,7 +16,11 @@ SPECIAL_EVENTS = frozenset({"error", "raw_data", "unknown"})
 
 class _ByClass(dict[type, Sequence[Handler]]):
     """The handlers of each event class, filled in as events come (the dispatch fast path:
-    a dict lookup); a class whose event has ``once`` handlers is never kept, so they leave."""
+    a dict lookup); a class whose event has ``once`` handlers is never kept, so they leave.
+
+    Every change to the registry empties it. A lookup that raced a change from another
+    thread (the blocking client's handlers may be registered anywhere) is not kept: the
+    registry's generation, read before and checked under its lock, says so."""
 
     def __init__(self, registry: HandlerRegistry, names: Mapping[type, str]) -> None:
         super().__init__()
@@ -23,16 +28,20 @@ class _ByClass(dict[type, Sequence[Handler]]):
         self._names = names
 
     def __missing__(self, cls: type) -> Sequence[Handler]:
-        name = self._names.get(cls)
         registry = self._registry
+        generation = registry.generation
+        name = self._names.get(cls)
         if name is None or not registry.has(name):
-            self[cls] = ()
-            return ()
-        plain = registry._plain.get(name)
-        if plain is not None:
-            self[cls] = plain
-            return plain
-        return registry.take(name)
+            found: Sequence[Handler] = ()
+        else:
+            plain = registry._plain.get(name)
+            if plain is None:  # once handlers: taken every time, never kept
+                return registry.take(name)
+            found = plain
+        with registry.lock:
+            if registry.generation == generation:
+                self[cls] = found
+        return found
 
 
 class HandlerRegistry:
@@ -43,6 +52,9 @@ class HandlerRegistry:
         self._handlers: dict[str, list[tuple[Handler, bool]]] = {}
         self._plain: dict[str, tuple[Handler, ...]] = {}
         """Per name, the handlers when none of them is a ``once`` handler (the fast path)."""
+        self.lock = threading.Lock()
+        self.generation = 0
+        """Counts the changes: a per-class lookup made across one is not kept."""
         self.by_class: dict[type, Sequence[Handler]] = _ByClass(self, names or {})
         """``by_class[type(event)]``: the handlers to call for one event (``names`` maps each
         event class to its name); ``once`` handlers leave as they are taken."""
@@ -53,7 +65,9 @@ class HandlerRegistry:
             self._plain[name] = tuple(fn for fn, _ in entries)
         else:
             self._plain.pop(name, None)
-        self.by_class.clear()
+        with self.lock:
+            self.generation += 1
+            self.by_class.clear()
 
     def add(self, name: str, handler: Handler, *, once: bool = False) -> None:
         if name not in self._known:

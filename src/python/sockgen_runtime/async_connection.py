@@ -145,8 +145,9 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
             try:
                 return receive(frame)  # type: ignore[no-any-return]
             except NotAnEvent as other:  # an invalid or a binary frame
-                if other.handle is not None:
-                    await self._run(other.handle)
+                handle = other.handle
+            if handle is not None:  # run outside the except: a handler's error is its own
+                await self._run(handle)
 
     # --- push-style handlers: on/once/off come from HandlerMethods -----------
 

@@ -138,8 +138,9 @@ class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
             try:
                 return receive(frame)
             except NotAnEvent as other:  # an invalid or a binary frame
-                if other.handle is not None:
-                    self._run(other.handle)
+                handle = other.handle
+            if handle is not None:  # run outside the except: a handler's error is its own
+                self._run(handle)
 
     def dispatch_events(self) -> None:
         """Receive until the connection closes, calling each event's handlers in order.

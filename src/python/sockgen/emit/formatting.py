@@ -2,7 +2,7 @@
 
 Templates write code in black's style already (quotes, blank lines, spacing);
 what they cannot know is where a long line must break, which depends on spec
-names. So each statement with a line over :data:`~sockgen.pycode.WIDTH` is
+names. So each statement with a line over :data:`~sockgen.emit.pycode.WIDTH` is
 formatted with black (pinned, in-process), alone, at its own indentation: a
 statement's layout in black depends only on the statement and the width left,
 so the result is what black gives the whole module, at a fraction of the time.

@@ -1,9 +1,9 @@
 """Stage 5b: views to files, through Jinja2 templates.
 
-Templates print only escaped fragments (:mod:`sockgen.pycode`); the
+Templates print only escaped fragments (:mod:`sockgen.emit.pycode`); the
 environment's ``finalize`` refuses anything else. Each Python module's imports
-are computed from its code (:mod:`sockgen.imports`), then the module is
-formatted (:mod:`sockgen.formatting`), so what is written is lint-clean and
+are computed from its code (:mod:`sockgen.emit.imports`), then the module is
+formatted (:mod:`sockgen.emit.formatting`), so what is written is lint-clean and
 formatted as it is. The files produced must be the ones ``layout`` predicts.
 """
 

@@ -3,7 +3,7 @@
 A document describes one application, a server or a client: 3.x operations
 say what it sends (``action: send``) and receives; in 2.x, ``subscribe`` is
 what it sends and ``publish`` what it receives. Which side a document takes is
-decided from evidence by :mod:`sockgen.sides` (``direction`` in the config, or
+decided from evidence by :mod:`sockgen.frontends.asyncapi.sides` (``direction`` in the config, or
 ``--direction``, overrides it), and every operation's messages land on the
 client or the server side accordingly. Replies go the other way. A channel
 message that no operation names keeps the side an operation elsewhere gave
@@ -483,7 +483,7 @@ def _fern_examples(chan: Mapping[str, Any]) -> dict[str, list[Any]]:
 
 
 def _texts(node: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
-    """An operation's prose, for :mod:`sockgen.sides`."""
+    """An operation's prose, for :mod:`sockgen.frontends.asyncapi.sides`."""
     return tuple(
         (k, str(node[k]))
         for k in ("title", "summary", "description")

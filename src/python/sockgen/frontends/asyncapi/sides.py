@@ -7,7 +7,7 @@ receives). The same document read from the wrong side gives an SDK whose
 events are all reversed, which type-checks and is useless, so the side is
 decided from evidence, and refused when the evidence is weak:
 
-- what the words say about each message (:mod:`sockgen.wording`): absolute
+- what the words say about each message (:mod:`sockgen.frontends.asyncapi.wording`): absolute
   phrases in summaries and descriptions, names and tag values, pairs such as
   ``X``/``XResponse``; each clue about a message, read together with whether
   the application sends it, supports one side;
