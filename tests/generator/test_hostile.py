@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import re
 import shutil
 import sys
 from collections.abc import Iterator
@@ -324,6 +325,32 @@ def test_a_title_named_like_a_class_or_import(root: Path, title: str) -> None:
     spec["info"]["title"] = title
     out = generate(root, spec, f"title_{title.lower()}")
     assert f"from ._client import Async{title}Client, {title}Client" in source(out, "__init__.py")
+
+
+def test_names_from_prose_are_capped_and_the_output_bounded(root: Path) -> None:
+    """A title, message key and property of prose (a 5 MB title once made a
+    5,000,000-character class name and a 120 MB SDK) give names of at most ~60 characters."""
+    prose = " ".join(f"word{i}" for i in range(200_000))  # 1.5 MB
+    long_key = "x" * 5_000
+    spec = doc(
+        send={"ping " + prose[:5_000]: tagged("ping", **{long_key: {"type": "string"}})},
+        receive={"pong": tagged("pong")},
+    )
+    spec["info"]["title"] = prose
+    out = generate(root, spec, "prose")
+    init = source(out, "__init__.py")
+    assert init.startswith('"""word0 word1') and len(init.split("\n", 1)[0]) <= 90
+    client = re.search(r"^class Async(\w+)\b", source(out, "_client.py"), re.MULTILINE)
+    assert client is not None and len(client.group(1)) <= 60, client
+    assert client.group(1).startswith("Word0Word1Word2")
+    names = re.findall(r"^class (\w+)", source(out, "live/messages.py"), re.MULTILINE)
+    assert names and max(map(len, names)) <= 60 + len("Param"), names
+    messages = source(out, "live/messages.py")
+    assert f'validation_alias="{long_key}"' in messages or f'alias="{long_key}"' in messages
+    assert not re.search(r"\w{70}", messages.replace(long_key, ""))
+    assert out.out is not None
+    size = sum(p.stat().st_size for p in out.out.rglob("*") if p.is_file())
+    assert size < 20 * len(prose), size  # the prose is carried as text a few times, not more
 
 
 def test_a_config_client_class_that_collides_is_refused(root: Path) -> None:

@@ -10,7 +10,7 @@ import keyword
 from typing import Any
 
 from .catalogue import STANDARD, THIRD_PARTY
-from .naming import pascal, snake, unique
+from .naming import MAX_NAME, pascal, snake, unique
 
 #: Names generated modules import (every name of the ``imports`` catalogue) or define for
 #: themselves; a model may not take them.
@@ -98,7 +98,8 @@ def class_prefix(module: str) -> str:
 
 def field_name(wire: str, taken: set[str]) -> str:
     """A Python attribute for a JSON property (``user-name`` -> ``user_name``, ``class`` -> ``class_``)."""
-    if wire.isidentifier() and not keyword.iskeyword(wire) and not wire.startswith("_"):
+    plain = wire.isidentifier() and not keyword.iskeyword(wire) and not wire.startswith("_")
+    if plain and len(wire) <= MAX_NAME:
         name = wire
     else:
         name = snake(wire)

@@ -14,14 +14,30 @@ from pathlib import PurePosixPath
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
 
+#: The longest name made from spec text, in characters. Titles and summaries are prose:
+#: a name takes their first words (``unique`` may add a counter after it).
+MAX_NAME = 60
+
 
 def words(text: str) -> list[str]:
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return _WORD.findall(text)
 
 
+def _leading(parts: list[str], separator: str) -> list[str]:
+    """The first of ``parts`` that fit in ``MAX_NAME`` characters joined (at least part of one)."""
+    kept: list[str] = []
+    size = 0
+    for part in parts:
+        size += len(part) + (len(separator) if kept else 0)
+        if size > MAX_NAME:
+            break
+        kept.append(part)
+    return kept or [part[:MAX_NAME] for part in parts[:1]]
+
+
 def snake(text: str) -> str:
-    name = "_".join(w.lower() for w in words(text)) or "x"
+    name = "_".join(_leading([w.lower() for w in words(text)], "_")) or "x"
     if name[0].isdigit():
         name = "n" + name
     if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in ("None", "True", "False"):
@@ -30,7 +46,7 @@ def snake(text: str) -> str:
 
 
 def pascal(text: str) -> str:
-    name = "".join(w[:1].upper() + w[1:] for w in words(text)) or "X"
+    name = "".join(_leading([w[:1].upper() + w[1:] for w in words(text)], "")) or "X"
     if name[0].isdigit():
         name = "N" + name
     return name

@@ -49,6 +49,20 @@ def json_safe(value: object) -> bool:
     return True
 
 
+#: The longest headline (a title in a docstring's first line or the README's heading).
+HEADLINE = 80
+
+
+def headline(text: str) -> str:
+    """A title as a headline: one line, at most ``HEADLINE`` characters, cut after a word
+    (a title is repeated in every module's docstring; prose there would swell the SDK)."""
+    line = " ".join(text.split())
+    if len(line) <= HEADLINE:
+        return line
+    cut = line[: HEADLINE - 3]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "..."
+
+
 def md_inline(text: str) -> Code:
     """Text for Markdown inline code: one line, no backticks."""
     return Code(" ".join(_plain_text(text).split()).replace("`", "'"))

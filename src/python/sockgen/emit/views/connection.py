@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from ... import model as m
 from ...names.naming import pascal, unique
 from ..pycode import Code, annotation, docstring, ident, literal
-from .common import CONNECTION_ATTRIBUTES, attr_name, is_tag, stringy
+from .common import CONNECTION_ATTRIBUTES, attr_name, headline, is_tag, stringy
 from .models import ModelsModule, models_module
 from .placement import ParamNames
 
@@ -134,7 +134,7 @@ def channel_view(
         module=ident(channel.module),
         prefix=ident(channel.class_prefix),
         key=literal(channel.key),
-        title_text=channel.key,
+        title_text=headline(channel.key),
         path=literal(channel.path),
         description=docstring(channel.description or f"The {channel.key} channel."),
         event_names=[(ident(n), literal(e)) for e, ns in sorted(by_event.items()) for n in ns],

@@ -11,7 +11,7 @@ from ... import model as m
 from ...version import VERSION
 from ..pycode import Code, ident, literal
 from .client import ResourceNode, resources
-from .common import md_block, md_inline, plain_word
+from .common import headline, md_block, md_inline, plain_word
 from .connection import ChannelView, channel_view
 from .models import ModelsModule, models_module
 from .placement import ParamNames, place_types
@@ -91,8 +91,8 @@ def build(api: m.Api) -> PackageView:
         package=ident(api.package),
         client=ident(api.client_class),
         async_client=ident("Async" + api.client_class),
-        title_text=api.title,
-        title_md=Code(md_inline(api.title).lstrip("#").strip() or api.package),
+        title_text=headline(api.title),
+        title_md=Code(md_inline(headline(api.title)).lstrip("#").strip() or api.package),
         description_md=md_block(api.description),
         source_text=api.source_name,
         source_md=md_inline(api.source_name),
