@@ -350,3 +350,61 @@ def test_the_docs_table_lists_every_rule() -> None:
         if len(cells) == 4 and cells[0].startswith("`"):
             rows[cells[0].strip("`")] = (cells[1], cells[2].replace(" ", "-"))
     assert rows == {rule: (severity, way) for rule, (severity, way, _) in RULES.items()}
+
+
+@pytest.mark.parametrize("message", ["order", "filled"])
+def test_a_ref_replaced_by_an_inline_copy_is_compared_field_by_field(
+    tmp_path: Path, message: str
+) -> None:
+    """A payload moved from ``components`` to an inline copy gets another class name; the
+    fields it lost are still reported, on the side of the event."""
+
+    def to_component(doc: Doc) -> None:
+        schema = payload(doc, message)
+        doc.setdefault("components", {}).setdefault("schemas", {})["Shared"] = schema
+        doc["channels"]["trades"]["messages"][message]["payload"] = {
+            "$ref": "#/components/schemas/Shared"
+        }
+
+    def to_inline_copy(doc: Doc) -> None:
+        schema = copy.deepcopy(doc["components"]["schemas"].pop("Shared"))
+        del doc["components"]
+        schema["properties"].pop("symbol")
+        schema["required"].remove("symbol")
+        doc["channels"]["trades"]["messages"][message]["payload"] = schema
+
+    changes = both(tmp_path, to_inline_copy, to_component)
+    side = "client" if message == "order" else "server"
+    rules = {c.rule for c in changes}
+    assert f"{side}-field-removed" in rules, [c.line() for c in changes]
+    removed = next(c for c in changes if c.rule == f"{side}-field-removed")
+    assert "field symbol" in removed.where
+    # the fields that stayed the same are not reported
+    assert not [c for c in changes if "field side" in c.where or "field price" in c.where]
+
+
+def test_a_nested_ref_inlined_is_compared_field_by_field(tmp_path: Path) -> None:
+    leg = {
+        "type": "object",
+        "required": ["qty", "venue"],
+        "properties": {"qty": {"type": "integer"}, "venue": {"type": "string"}},
+    }
+
+    def with_leg(doc: Doc) -> None:
+        doc["components"] = {"schemas": {"Leg": leg}}
+        payload(doc, "order")["properties"]["legs"] = {
+            "type": "array",
+            "items": {"$ref": "#/components/schemas/Leg"},
+        }
+
+    def inline_leg(doc: Doc) -> None:
+        inline = copy.deepcopy(doc.pop("components")["schemas"]["Leg"])
+        del inline["properties"]["venue"]
+        inline["required"] = ["qty"]
+        payload(doc, "order")["properties"]["legs"]["items"] = inline
+
+    changes = both(tmp_path, inline_leg, with_leg)
+    lines = [c.line() for c in changes]
+    assert {c.rule for c in changes} == {"python-class-renamed", "client-field-removed"}, lines
+    removed = next(c for c in changes if c.rule == "client-field-removed")
+    assert removed.where.endswith("(was Leg): field venue"), lines

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from ..input.pointers import child
@@ -159,10 +159,11 @@ def _diff(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
             "base-url-changed", "base URL", "", f"{old.get('base_url')} -> {new.get('base_url')}"
         )
     old_channels, new_channels = old.get("channels", {}), new.get("channels", {})
+    models = _Models(old.get("models", {}), new.get("models", {}))
     renamed = _renamed(old_channels, new_channels, "address")
     for key in sorted(old_channels.keys() | new_channels.keys()):
         if key in renamed:  # a new key for the same address: the same channel
-            yield from _channel(key, old_channels[key], new_channels[renamed[key]])
+            yield from _channel(key, old_channels[key], new_channels[renamed[key]], models)
         elif key in renamed.values():
             continue
         elif key not in new_channels:
@@ -170,15 +171,46 @@ def _diff(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
         elif key not in old_channels:
             yield _change("channel-added", f"channel {key}", f"#/channels/{key}")
         else:
-            yield from _channel(key, old_channels[key], new_channels[key])
+            yield from _channel(key, old_channels[key], new_channels[key], models)
     directions = _model_directions(old) | _model_directions(new)
-    old_models, new_models = old.get("models", {}), new.get("models", {})
-    for name in sorted(old_models.keys() & new_models.keys()):
+    for name in sorted(models.old.keys() & models.new.keys()):
         for side in sorted(directions.get(name, set())):
-            yield from _fields(side, name, old_models[name], new_models[name])
+            yield from _fields(side, name, models.old[name], models.new[name], models)
 
 
-def _channel(key: str, old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
+@dataclass
+class _Models:
+    """The models of both surfaces, and the pairs of differently named models compared."""
+
+    old: dict[str, Any]
+    new: dict[str, Any]
+    moved: set[tuple[str, str]] = field(default_factory=set)
+
+    def pairs(self, old_type: str, new_type: str) -> list[tuple[str, str]] | None:
+        """The models two type texts name, paired in order, when the texts differ only in
+        which models they name (``list[Shared] | None`` and ``list[Order] | None``)."""
+        a = _NAMES.findall(_STRINGS.sub("", old_type))
+        b = _NAMES.findall(_STRINGS.sub("", new_type))
+        if len(a) != len(b):
+            return None
+        pairs = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+        if not pairs or any(x not in self.old or y not in self.new for x, y in pairs):
+            return None
+        return pairs
+
+
+def _moved(side: str, old: str, new: str, models: _Models) -> Iterator[Change]:
+    """The field changes of a model that got another name (a ``$ref`` inlined, or a
+    payload moved to ``components``), once per pair."""
+    if (old, new) in models.moved or old not in models.old or new not in models.new:
+        return
+    models.moved.add((old, new))
+    yield from _fields(side, f"{new} (was {old})", models.old[old], models.new[new], models)
+
+
+def _channel(
+    key: str, old: dict[str, Any], new: dict[str, Any], models: _Models
+) -> Iterator[Change]:
     where = f"channel {key}"
     if old["address"] != new["address"]:
         yield _change("address-changed", where, "", f"{old['address']} -> {new['address']}")
@@ -189,7 +221,7 @@ def _channel(key: str, old: dict[str, Any], new: dict[str, Any]) -> Iterator[Cha
     for kind in ("path_params", "query_params"):
         yield from _params(f"{where}: {kind.replace('_', ' ')[:-1]}", old[kind], new[kind])
     for side in ("client", "server"):
-        yield from _events(side, where, old[f"{side}_events"], new[f"{side}_events"])
+        yield from _events(side, where, old[f"{side}_events"], new[f"{side}_events"], models)
 
 
 def _params(where: str, old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
@@ -220,7 +252,9 @@ def _renamed(old: dict[str, Any], new: dict[str, Any], by: str) -> dict[str, str
     return out
 
 
-def _events(side: str, where: str, old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
+def _events(
+    side: str, where: str, old: dict[str, Any], new: dict[str, Any], models: _Models
+) -> Iterator[Change]:
     # an event's key is its tag value: a new tag on the same class is the same event
     renamed = _renamed(old, new, "class")
     for event in sorted(old.keys() | new.keys()):
@@ -228,21 +262,24 @@ def _events(side: str, where: str, old: dict[str, Any], new: dict[str, Any]) -> 
         if event in renamed.values():
             continue
         if event in renamed:
-            yield from _event(side, here, old[event], new[renamed[event]])
+            yield from _event(side, here, old[event], new[renamed[event]], models)
         elif event not in new:
             yield _change(f"{side}-event-removed", here, old[event]["source"])
         elif event not in old:
             yield _change(f"{side}-event-added", here, new[event]["source"])
         else:
-            yield from _event(side, here, old[event], new[event])
+            yield from _event(side, here, old[event], new[event], models)
 
 
-def _event(side: str, here: str, a: dict[str, Any], b: dict[str, Any]) -> Iterator[Change]:
+def _event(
+    side: str, here: str, a: dict[str, Any], b: dict[str, Any], models: _Models
+) -> Iterator[Change]:
     pointer = b["source"]
     if a["tag"] != b["tag"]:
         yield _change(f"{side}-event-tag-changed", here, pointer, f"{a['tag']} -> {b['tag']}")
     if a["class"] != b["class"]:
         yield _change("python-class-renamed", here, pointer, f"{a['class']} -> {b['class']}")
+        yield from _moved(side, a["class"], b["class"], models)
     elif a["type"] != b["type"]:
         yield _change(f"{side}-event-type-changed", here, pointer, f"{a['type']} -> {b['type']}")
     if a.get("helper") != b.get("helper") and a.get("helper"):
@@ -259,7 +296,9 @@ def _shape(type_text: str) -> str:
     return _NONE.sub("", _LITERALS.sub("Literal", type_text))
 
 
-def _fields(side: str, model: str, old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
+def _fields(
+    side: str, model: str, old: dict[str, Any], new: dict[str, Any], models: _Models
+) -> Iterator[Change]:
     of, nf = old["fields"], new["fields"]
     for wire in sorted(of.keys() | nf.keys()):
         here = f"{side} model {model}: field {wire}"
@@ -283,7 +322,12 @@ def _fields(side: str, model: str, old: dict[str, Any], new: dict[str, Any]) -> 
         a = of[wire]
         if a["name"] != b["name"]:
             yield _change("python-field-renamed", here, pointer, f"{a['name']} -> {b['name']}")
-        if _shape(a["type"]) != _shape(b["type"]):
+        moved = models.pairs(a["type"], b["type"])
+        if moved is not None:
+            for x, y in moved:
+                yield _change("python-class-renamed", here, pointer, f"{x} -> {y}")
+                yield from _moved(side, x, y, models)
+        elif _shape(a["type"]) != _shape(b["type"]):
             yield _change(
                 f"{side}-field-type-changed", here, pointer, f"{a['type']} -> {b['type']}"
             )
@@ -321,8 +365,8 @@ def _model_directions(surface: dict[str, Any]) -> dict[str, set[str]]:
         for name in _NAMES.findall(_STRINGS.sub("", type_text)):
             if name in models and side not in out.setdefault(name, set()):
                 out[name].add(side)
-                for field in models[name]["fields"].values():
-                    reach(field["type"], side)
+                for entry in models[name]["fields"].values():
+                    reach(entry["type"], side)
 
     for channel in surface.get("channels", {}).values():
         for side in ("client", "server"):
