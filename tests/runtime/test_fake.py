@@ -154,6 +154,47 @@ async def test_strict_mode_fails_at_exit_on_an_invalid_frame_nobody_expected() -
     assert "send_message" in str(info.value)
 
 
+@pytest.mark.parametrize("api", ["async", "sync"])
+@pytest.mark.asyncio
+async def test_a_bad_frame_expect_reported_is_not_reported_again_at_exit(api: str) -> None:
+    """Strict mode: the frame ``expect()`` raised for is the test's business now; only a
+    bad frame nobody expected fails the test when the fake stops."""
+    bad, unseen = '{"type":"subscribe"}', '{"type":"send_message"}'
+
+    async def session(server: Any, accept: Any, expect: Any) -> None:
+        conn = await open_driver("async", server.url)
+        peer = await accept()
+        await conn.send_raw(bad)
+        with pytest.raises(FakeError, match="no client event"):
+            await expect(peer)
+        assert server.invalid_frames == [f"rooms: {bad!r}"]
+        await conn.close()
+
+    if api == "async":
+        async with FakeServer([ROOMS]) as server:
+            await session(server, rooms(server).accept, lambda peer: peer.expect(Subscribe))
+    else:
+        with SyncFakeServer([ROOMS]) as sync_server:
+            await session(
+                sync_server,
+                lambda: asyncio.to_thread(sync_server.channel("rooms").accept),
+                lambda peer: asyncio.to_thread(peer.expect, Subscribe),
+            )
+    # the same fake still fails at exit on a second bad frame that nobody expected
+    server = FakeServer([ROOMS])
+    with pytest.raises(FakeError, match="no client event") as info:
+        async with server:
+            conn = await open_driver("async", server.url)
+            peer = await rooms(server).accept()
+            await conn.send_raw(bad)
+            with pytest.raises(FakeError):
+                await peer.expect()
+            await conn.send_raw(unseen)
+            await asyncio.sleep(0.2)
+            await conn.close()
+    assert "send_message" in str(info.value) and "subscribe'" not in str(info.value)
+
+
 @pytest.mark.asyncio
 async def test_automatic_replies() -> None:
     async with FakeServer([ROOMS]) as server:

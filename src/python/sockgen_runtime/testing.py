@@ -11,8 +11,8 @@ What the client sends is checked against the spec: :meth:`Peer.expect` returns t
 next client event, typed, and fails the test (:class:`FakeError`, an
 ``AssertionError``) when the client sent something else, a frame that is not JSON,
 JSON that is no client event of the channel, or nothing in time. In strict mode (the
-default) the fake also fails the test when it stops if any client frame was invalid,
-even one nobody expected.
+default) the fake also fails the test when it stops if any client frame was invalid
+that no ``expect()`` reported already: each bad frame is reported once.
 """
 
 from __future__ import annotations
@@ -95,6 +95,19 @@ _CLOSED = object()
 
 
 @dataclass(eq=False)
+class _BadFrame:
+    """A client frame that was no client event of its channel."""
+
+    frame: str
+    channels: str
+    reported: bool = False
+    """``expect()`` raised for it already: stopping does not raise for it again."""
+
+    def __str__(self) -> str:
+        return f"{self.channels}: {self.frame[:500]!r}"
+
+
+@dataclass(eq=False)
 class _Connection:
     ws: Any
     channels: list[_Channel]
@@ -105,6 +118,7 @@ class _Connection:
     inbox: asyncio.Queue[Any] = field(default_factory=asyncio.Queue)
     taken: bool = False
     close_code: int | None = None
+    bad: list[_BadFrame] = field(default_factory=list)
 
 
 class _Channel:
@@ -145,7 +159,7 @@ class _Engine:
     def __init__(self, specs: Sequence[FakeChannelSpec], strict: bool) -> None:
         self.channels = {spec.name: _Channel(spec) for spec in specs}
         self.strict = strict
-        self.invalid: list[str] = []
+        self.invalid: list[_BadFrame] = []
         self.errors: list[str] = []
         """Exceptions from the test's reply callbacks."""
         self.refusals: list[HTTPStatus] = []
@@ -269,8 +283,9 @@ class _Engine:
             except ValidationError:
                 pass
         if not valid:
-            names = "/".join(c.spec.name for c in conn.channels)
-            self.invalid.append(f"{names}: {frame[:500]!r}")
+            bad = _BadFrame(frame, "/".join(c.spec.name for c in conn.channels))
+            self.invalid.append(bad)
+            conn.bad.append(bad)
             return
         for channel in valid:
             for adapter, respond in channel.replies:
@@ -326,6 +341,8 @@ class _PeerState:
         try:
             event = self.channel.parse(frame)
         except ValidationError as exc:
+            for bad in self.conn.bad:  # reported here, so not again when the fake stops
+                bad.reported = bad.reported or bad.frame is frame
             raise FakeError(
                 f"{name}: the client sent {_describe(frame)}, which is no client event of this "
                 f"channel{wanted}:\n{exc}"
@@ -561,7 +578,7 @@ class _ServerBase:
     @property
     def invalid_frames(self) -> list[str]:
         """Client frames that were no client event of their channel."""
-        return list(self._engine.invalid)
+        return [str(bad) for bad in self._engine.invalid]
 
     def refuse(self, n: int = 1, status: int = HTTPStatus.SERVICE_UNAVAILABLE) -> None:
         """Refuse the next ``n`` handshakes with HTTP ``status``."""
@@ -579,8 +596,9 @@ class _ServerBase:
         if check and self._engine.errors:
             errors = "\n  ".join(self._engine.errors)
             raise FakeError(f"a reply callback failed:\n  {errors}")
-        if check and self._engine.strict and self._engine.invalid:
-            frames = "\n  ".join(self._engine.invalid)
+        unreported = [str(bad) for bad in self._engine.invalid if not bad.reported]
+        if check and self._engine.strict and unreported:
+            frames = "\n  ".join(unreported)
             raise FakeError(f"clients sent frames that are no client event:\n  {frames}")
 
 
