@@ -332,6 +332,78 @@ def test_which_events_the_client_sends_and_receives(generated: Generation) -> No
         assert not server - (received - sent), f"{module}: the client must receive these"
 
 
+#: Per spec, every message that is not a JSON text frame: ``channel:side:Message`` -> its
+#: encoding (every other event is JSON). Read off each spec's ``contentType`` and
+#: ``format: binary`` payloads; a spec missing here fails, so none goes unchecked.
+ENCODINGS: dict[str, dict[str, str]] = {
+    "chanx-fastapi-asyncapi3.json": {},
+    "deepgram-asyncapi26.yaml": {  # audio: payloads of type string, format binary
+        "v1_agent_converse:client:AgentV1Media": "binary",
+        "v1_agent_converse:server:AgentV1Audio": "binary",
+        "v1_listen:client:ListenV1Media": "binary",
+        "v2_listen:client:ListenV2Media": "binary",
+        "v1_speak:server:SpeakV1Audio": "binary",
+        "v2_speak:server:SpeakV2Audio": "binary",
+    },
+    "elevenlabs-tts-asyncapi26.yaml": {},
+    "farcaster-warpcast-asyncapi26.yaml": {},
+    "gemini-asyncapi26.yaml": {},
+    "gemini-asyncapi3.yaml": {},
+    "hoppscotch-echo-asyncapi3/asyncapi.yaml": {},
+    "iotype-realtime-asr-asyncapi3.yaml": {"realtime:client:AudioChunk": "binary"},
+    "kraken-multichannel-asyncapi3.yaml": {},
+    "newsware-asyncapi3.yaml": {},
+    "openai-openapi.yaml": {},
+    "paradex-ws-asyncapi26.yaml": {},
+    "signalfish-asyncapi3.yaml": {  # two application/msgpack messages in a JSON channel
+        "signaling:client:ClientTokenBoundBinary": "msgpack",
+        # GameDataBinary: a oneOf of the v2 and v3 envelopes, one event each
+        "signaling:server:V2BinaryGameDataEnvelope": "msgpack",
+        "signaling:server:V3BinaryGameDataEnvelope": "msgpack",
+    },
+    "slack-rtm-asyncapi26.yaml": {},
+    "slack-rtm-asyncapi3.yaml": {},
+    "smallest-hydra-s2s-asyncapi3.yaml": {},
+    "smallest-pulse-stt-asyncapi3.yaml": {"pulse_stream:client:PulseAudioData": "binary"},
+    "trustgraph-websocket-asyncapi3/websocket/asyncapi.yaml": {},
+    "vex-chat-asyncapi3.json": {  # application/msgpack on all 11 messages
+        **{
+            f"chat:client:{name}": "msgpack"
+            for name in ("Auth", "Response", "Resource", "Receipt", "Ping")
+        },
+        **{
+            f"chat:server:{name}": "msgpack"
+            for name in ("Challenge", "Authorized", "Success", "Error", "Notify", "Pong")
+        },
+    },
+}
+
+
+def test_the_encoding_of_every_event(generated: Generation) -> None:
+    """Per spec, each event's encoding, in the model and in the generated connection: the
+    MessagePack events the client sends, and what the server's binary frames are."""
+    result, _, modules, case = generated
+    assert case.path in ENCODINGS, f"record the encodings of {case.path} in ENCODINGS"
+    api = result.api
+    found = {
+        f"{c.module}:{side}:{msg.name}": msg.encoding
+        for c in api.channels
+        for side, msgs in (("client", c.client_messages), ("server", c.server_messages))
+        for msg in msgs
+        if msg.encoding != "json"
+    }
+    assert found == ENCODINGS[case.path]
+    for channel in api.channels:
+        spec = modules[f"{api.package}.{channel.module}.connection"].CHANNEL
+        packed = {msg.name for msg in channel.client_messages if msg.encoding == "msgpack"}
+        assert {cls.__name__ for cls in spec.client_msgpack} == packed
+        server = {msg.encoding for msg in channel.server_messages}
+        want = "raw"
+        if "msgpack" in server:
+            want = "mixed" if "binary" in server else "msgpack"
+        assert spec.server_binary == want
+
+
 @pytest.mark.skipif(sys.version_info[:2] != (3, 11), reason="type-checked once, on 3.11")
 def test_mypy_strict(generated: Generation) -> None:
     """The package, every code block of its README, and user code that calls every send

@@ -167,7 +167,16 @@ def drop_channel(doc: Doc) -> None:
 
 
 #: rule -> the edit that must produce it (every rule in RULES has one).
+def to_msgpack(message: str) -> Callable[[Doc], None]:
+    def edit(doc: Doc) -> None:
+        doc["channels"]["trades"]["messages"][message]["contentType"] = "application/msgpack"
+
+    return edit
+
+
 CASES: dict[str, Callable[[Doc], None]] = {
+    "client-event-encoding-changed": to_msgpack("order"),
+    "server-event-encoding-changed": to_msgpack("filled"),
     "client-event-removed": drop_message("order"),
     "client-event-added": add_message("send"),
     "client-event-tag-changed": retag("order"),

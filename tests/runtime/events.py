@@ -68,11 +68,13 @@ def message(content: str, channel: str = "general") -> str:
 def connect_sync(
     base_url: str, room: str = "lobby", **kwargs: Any
 ) -> ConnectionManager[Connection[Any, Any]]:
-    """What a generated ``client.rooms.connect(room_id=...)`` does."""
+    """What a generated ``client.rooms.connect(room_id=...)`` does (``channel=``: another
+    channel with the same address)."""
     headers = kwargs.pop("headers", None)
+    channel = kwargs.pop("channel", CHANNEL)
     client = ClientBase(base_url=base_url, headers=headers)
     return ConnectionManager(
-        Connection, client.core(CHANNEL, path_params={"room_id": room}, **kwargs)
+        Connection, client.core(channel, path_params={"room_id": room}, **kwargs)
     )
 
 
@@ -80,7 +82,8 @@ def connect_async(
     base_url: str, room: str = "lobby", **kwargs: Any
 ) -> AsyncConnectionManager[AsyncConnection[Any, Any]]:
     headers = kwargs.pop("headers", None)
+    channel = kwargs.pop("channel", CHANNEL)
     client = ClientBase(base_url=base_url, headers=headers)
     return AsyncConnectionManager(
-        AsyncConnection, client.core(CHANNEL, path_params={"room_id": room}, **kwargs)
+        AsyncConnection, client.core(channel, path_params={"room_id": room}, **kwargs)
     )

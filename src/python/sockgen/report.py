@@ -31,10 +31,17 @@ def _evidence_lines(decision: m.SideReport, side: m.Side) -> list[str]:
     return lines
 
 
+#: The content type each encoding is named by when the spec says nothing else.
+_USUAL = {"json": "application/json", "msgpack": "application/msgpack"}
+
+
 def event_line(msg: m.Message) -> str:
+    """``join [type='join'] -> Join (json)``: the event, its tag, its type and encoding
+    (with the spec's content type when it is not the usual one)."""
     tag = f" [{msg.tag[0]}={msg.tag[1]!r}]" if msg.tag else ""
-    kind = " (binary)" if msg.binary else ""
-    return f"{msg.event}{tag} -> {m.type_text(msg.type)}{kind}"
+    usual = msg.content_type == _USUAL.get(msg.encoding)
+    encoding = msg.encoding if usual else f"{msg.encoding}, {msg.content_type}"
+    return f"{msg.event}{tag} -> {m.type_text(msg.type)} ({encoding})"
 
 
 def _params(params: list[m.Param]) -> str:

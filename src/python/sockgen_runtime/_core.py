@@ -35,6 +35,7 @@ from typing import Any, Generic, Literal, TypedDict, TypeVar, Union
 
 from pydantic import BaseModel, ValidationError
 
+from . import _msgpack
 from ._dispatch import Handler, HandlerRegistry
 from ._parsing import ChannelSpec, HandlerError, InvalidMessage, UnknownEvent, classify
 from ._send_queue import DEFAULT_MAX_QUEUE_SIZE, SendQueue
@@ -215,8 +216,10 @@ DROPPED_INVALID = DropLog(logging.WARNING)
 DROPPED_BINARY = DropLog(logging.INFO)
 
 
-def _excerpt(raw: str, limit: int = 80) -> str:
+def _excerpt(raw: str | bytes, limit: int = 80) -> str:
     """A frame's start, on one line, for a log message."""
+    if isinstance(raw, bytes):
+        return repr(raw[:limit]) + ("..." if len(raw) > limit else "")
     shown = raw if len(raw) <= limit else raw[:limit] + "..."
     return repr(shown)
 
@@ -291,9 +294,18 @@ class ConnectionCore(Generic[ServerT]):
 
     # --- sending -----------------------------------------------------------
 
-    def encode(self, message: object) -> str:
-        """A client message as a text frame (``client_raw_text`` channels send strings as they are)."""
-        if isinstance(message, str) and self.channel.client_raw_text:
+    def encode(self, message: object) -> str | bytes:
+        """A client message as a frame: JSON text, a MessagePack binary frame for the
+        channel's MessagePack events, or the string itself on ``client_raw_text`` channels."""
+        channel = self.channel
+        if channel.client_msgpack:
+            if type(message) in channel.client_msgpack:
+                return _msgpack.pack(message)
+            if isinstance(message, Mapping):
+                if channel.client_events is None:  # every client event is MessagePack
+                    return _msgpack.pack(message)
+                return self.encode(channel.client_events.validate_python(message))
+        if isinstance(message, str) and channel.client_raw_text:
             return message
         return encode_json(message)
 
@@ -316,6 +328,7 @@ class ConnectionCore(Generic[ServerT]):
         """:meth:`receive`, made once per connection with what it needs in locals: it runs
         for every frame."""
         validate, invalid, handle = self.validate, self.invalid, self._handle
+        binary = self._binary if self.channel.server_binary != "raw" else None
 
         def receive(frame: str | bytes) -> Any:
             if type(frame) is str:  # noqa: E721 - exact type check, on the hot path
@@ -323,14 +336,38 @@ class ConnectionCore(Generic[ServerT]):
                     return validate(frame, by_name=False)
                 except ValidationError as error:
                     return invalid(frame, error)
+            if binary is not None:
+                return binary(frame)  # type: ignore[arg-type]  # not str: bytes
             raise NotAnEvent(handle("raw_data", frame))
 
         return receive
 
-    def invalid(self, frame: str, error: ValidationError) -> UnknownEvent:
-        """A text frame that did not validate: an :class:`UnknownEvent` to deliver, else
+    def _binary(self, frame: bytes) -> Any:
+        """A binary frame of a channel with MessagePack events: its event; an invalid one
+        is raw data on a channel that also sends raw bytes, else an error."""
+        try:
+            data = _msgpack.unpack(frame)
+            return self.channel.validate_data(data, by_name=False)
+        except ValidationError as error:
+            if self.channel.server_binary == "mixed":
+                raise NotAnEvent(self._handle("raw_data", frame)) from None
+            if classify(error) == "invalid_msgpack":
+                raise NotAnEvent(
+                    self._handle("error", InvalidMessage("invalid_msgpack", frame, error))
+                ) from None
+            return self.invalid(frame, error, data)
+
+    def invalid(self, frame: str | bytes, error: ValidationError, data: Any = None) -> Any:
+        """A frame that did not validate (``data``: a binary frame's MessagePack value): a
+        ``text/plain`` event it is as bare text, an :class:`UnknownEvent` to deliver, else
         :class:`NotAnEvent` with its :class:`InvalidMessage` for ``on("error")``."""
-        rejected = self.rejected(frame, error)
+        text = self.channel.text_events
+        if text is not None and isinstance(frame, str) and classify(error) == "invalid_json":
+            try:
+                return text.validate_python(frame)
+            except ValidationError:
+                pass
+        rejected = self.rejected(frame, error, data)
         if isinstance(rejected, UnknownEvent):
             return rejected
         raise NotAnEvent(self._handle("error", rejected))
@@ -356,12 +393,14 @@ class ConnectionCore(Generic[ServerT]):
             )
         return None
 
-    def rejected(self, frame: str, error: ValidationError) -> UnknownEvent | InvalidMessage:
-        """A text frame that did not validate: an :class:`UnknownEvent` to deliver (with
+    def rejected(
+        self, frame: str | bytes, error: ValidationError, data: Any = None
+    ) -> UnknownEvent | InvalidMessage:
+        """A frame that did not validate: an :class:`UnknownEvent` to deliver (with
         ``unknown_events="deliver"``, when only its tag or a value is unknown), else the
         :class:`InvalidMessage` for ``on("error")``."""
         if self.options.unknown_events == "deliver":
-            unknown = self.channel.unknown(frame, error)
+            unknown = self.channel.unknown(frame, error, data)
             if unknown is not None:
                 return unknown
         return InvalidMessage(kind=classify(error), raw=frame, error=error)

@@ -12,17 +12,19 @@ from pydantic import TypeAdapter, ValidationError
 
 ServerT = TypeVar("ServerT")
 
-InvalidKind = Literal["invalid_json", "unknown_event", "validation_error"]
+InvalidKind = Literal["invalid_json", "invalid_msgpack", "unknown_event", "validation_error"]
 
 
 @dataclass(frozen=True)
 class InvalidMessage:
-    """A text frame that did not become an event. The connection goes on."""
+    """A frame that did not become an event. The connection goes on."""
 
     kind: InvalidKind
-    """``invalid_json``: not JSON; ``unknown_event``: its tag names no known event;
-    ``validation_error``: JSON of the wrong shape."""
-    raw: str
+    """``invalid_json``: not JSON; ``invalid_msgpack``: a binary frame of a MessagePack
+    channel that is no MessagePack value; ``unknown_event``: its tag names no known event;
+    ``validation_error``: JSON (or MessagePack) of the wrong shape."""
+    raw: str | bytes
+    """The frame: text, or bytes for a MessagePack frame."""
     error: ValidationError
 
 
@@ -59,9 +61,9 @@ class UnknownEvent:
     """``unknown_event``: its tag names no event of the channel. ``unknown_value``: a known
     event with a value its spec does not list (an enum member or a constant)."""
     data: dict[str, Any]
-    """The frame's JSON object."""
-    raw: str
-    """The frame's text."""
+    """The frame's JSON (or MessagePack) object."""
+    raw: str | bytes
+    """The frame: text, or bytes for a MessagePack frame."""
     error: ValidationError
     """Why it is not one of the spec's events."""
 
@@ -80,6 +82,8 @@ def classify(error: ValidationError) -> InvalidKind:
     kind = first[0]["type"] if first else ""
     if kind == "json_invalid":
         return "invalid_json"
+    if error.title == MSGPACK_TITLE:
+        return "invalid_msgpack"
     if kind == "union_tag_invalid":
         return "unknown_event"
     return "validation_error"
@@ -98,6 +102,14 @@ def _no_events(frame: str | bytes, **_: Any) -> NoReturn:
             }
         ],
     )
+
+
+MSGPACK_TITLE = "MessagePack frame"
+"""The title of the :class:`ValidationError` a frame that is no MessagePack value raises."""
+
+BinaryEvents = Literal["raw", "msgpack", "mixed"]
+"""What the server's binary frames are: raw bytes for ``on("raw_data")``, MessagePack
+events, or either (a frame that is no MessagePack event is raw data)."""
 
 
 @dataclass(frozen=True)
@@ -119,11 +131,23 @@ class ChannelSpec(Generic[ServerT]):
     """Client ``str`` messages are sent as they are, not as JSON strings."""
     tag: str | None = None
     """The wire property that tells the server's events apart (``type``), when they have one."""
+    server_binary: BinaryEvents = "raw"
+    """What the server's binary frames are (MessagePack events validate like JSON ones)."""
+    text_events: TypeAdapter[Any] | None = None
+    """A channel whose server sends ``text/plain`` events next to JSON ones: what a text
+    frame that is not JSON is, as the bare text."""
+    client_msgpack: frozenset[type] = frozenset()
+    """The client events sent as MessagePack binary frames."""
+    client_events: TypeAdapter[Any] | None = None
+    """A channel whose client sends both JSON and MessagePack: what a dict passed to
+    ``send()`` is validated as, to know its event (and so its encoding)."""
     known_names: frozenset[str] = field(init=False)
     parse: Callable[[str], ServerT] = field(init=False)
     """One event from one text frame; raises :class:`pydantic.ValidationError`."""
     validate: Callable[..., ServerT] = field(init=False)
     """The core validator's method that ``parse`` wraps; hot loops call ``validate(frame, by_name=False)``."""
+    validate_data: Callable[..., ServerT] = field(init=False)
+    """An event from decoded data (a MessagePack frame's value)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "known_names", frozenset(self.event_names.values()))
@@ -138,14 +162,22 @@ class ChannelSpec(Generic[ServerT]):
             validator = adapter.validator
             validate = validator.validate_python if self.raw_text else validator.validate_json
         object.__setattr__(self, "validate", validate)
+        object.__setattr__(
+            self,
+            "validate_data",
+            _no_events if adapter is None else adapter.validator.validate_python,
+        )
         object.__setattr__(self, "parse", partial(validate, by_name=False))
 
     def name_of(self, event: Any) -> str | None:
         return self.event_names.get(type(event))
 
-    def unknown(self, frame: str, error: ValidationError) -> UnknownEvent | None:
-        """The frame as an :class:`UnknownEvent`, when it is a JSON object that fails only
-        because the spec does not list its tag, or a value in it; else None (an error).
+    def unknown(
+        self, frame: str | bytes, error: ValidationError, data: Any = None
+    ) -> UnknownEvent | None:
+        """The frame as an :class:`UnknownEvent`, when it is a JSON object (or, for a
+        binary frame, ``data``: its MessagePack value) that fails only because the spec
+        does not list its tag, or a value in it; else None (an error).
 
         A channel whose events have no tag property cannot tell an unknown event from a
         malformed one: only values in known events are recognised there.
@@ -166,10 +198,11 @@ class ChannelSpec(Generic[ServerT]):
             reason = "unknown_value"
         else:
             return None
-        try:
-            data = json.loads(frame)
-        except ValueError:
-            return None
+        if isinstance(frame, str):
+            try:
+                data = json.loads(frame)
+            except ValueError:
+                return None
         if not isinstance(data, dict):
             return None
         tag = data.get(self.tag) if self.tag is not None else None

@@ -40,9 +40,9 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import typing_extensions
 from pydantic import TypeAdapter, ValidationError
 
-from . import _websockets
+from . import _msgpack, _websockets
 from ._core import encode_json
-from ._parsing import _no_events
+from ._parsing import BinaryEvents, _no_events
 from ._url import _PARAM
 
 __all__ = [
@@ -86,6 +86,13 @@ class FakeChannelSpec:
     """The spec's examples of server events, as JSON text."""
     client_raw_text: bool = False
     """Clients send plain text frames, not JSON."""
+    client_text_events: Any = None
+    """Clients send ``text/plain`` events next to JSON ones: what a text frame that is not
+    JSON is, as the bare text."""
+    client_binary: BinaryEvents = "raw"
+    """What the client's binary frames are: raw bytes, MessagePack events, or either."""
+    server_msgpack: frozenset[type] = frozenset()
+    """The server events the fake sends as MessagePack binary frames."""
 
 
 # --- the engine: runs on the fake's own loop ---------------------------------------------------
@@ -98,7 +105,7 @@ _CLOSED = object()
 class _BadFrame:
     """A client frame that was no client event of its channel."""
 
-    frame: str
+    frame: str | bytes
     channels: str
     reported: bool = False
     """``expect()`` raised for it already: stopping does not raise for it again."""
@@ -127,16 +134,49 @@ class _Channel:
         self.route = _route(spec.path)
         self.client = _adapter(spec.client_events)
         self.server = _adapter(spec.server_events)
+        self.client_text: TypeAdapter[Any] | None = (
+            None if spec.client_text_events is None else TypeAdapter(spec.client_text_events)
+        )
         self.waiting: asyncio.Queue[_Connection] | None = None
         self.replies: list[tuple[TypeAdapter[Any], Callable[[Any], Any]]] = []
 
-    def parse(self, frame: str) -> Any:
-        """The client event ``frame`` is (a ``ValidationError`` when none)."""
-        if self.client is None:
+    def parse(self, frame: str | bytes, adapter: TypeAdapter[Any] | None = None) -> Any:
+        """The client event ``frame`` is (a ``ValidationError`` when none), as one of the
+        channel's client events or as ``adapter``'s type."""
+        adapter = adapter or self.client
+        if adapter is None:
             return _no_events(frame)
+        if isinstance(frame, bytes):
+            return adapter.validate_python(_msgpack.unpack(frame), by_name=False)
         if self.spec.client_raw_text:
-            return self.client.validate_python(frame)
-        return self.client.validate_json(frame, by_name=False)
+            return adapter.validate_python(frame)
+        try:
+            return adapter.validate_json(frame, by_name=False)
+        except ValidationError as exc:
+            text = self.client_text if adapter is self.client else None
+            if text is None or exc.errors()[0]["type"] != "json_invalid":
+                raise
+            return text.validate_python(frame)
+
+    def checks(self, frame: str | bytes) -> bool:
+        """Whether ``frame`` must be a client event (binary frames are, on MessagePack
+        channels; on others, and when they are no event of a mixed channel, raw data)."""
+        return isinstance(frame, str) or self.spec.client_binary == "msgpack"
+
+    def encode(self, event: object) -> str | bytes:
+        """A server event as the frame the real server sends."""
+        if isinstance(event, (str, bytes)):
+            return event
+        if type(event) in self.spec.server_msgpack:
+            return _msgpack.pack(event)
+        if isinstance(event, Mapping) and self.spec.server_msgpack and self.server is not None:
+            try:  # a dict: sent as the event it is would be
+                packed = type(self.server.validate_python(event)) in self.spec.server_msgpack
+            except ValidationError:
+                packed = False
+            if packed:
+                return _msgpack.pack(event)
+        return encode_json(event)
 
 
 def _adapter(events: Any) -> TypeAdapter[Any] | None:
@@ -273,7 +313,7 @@ class _Engine:
 
     async def _check(self, conn: _Connection, frame: str | bytes) -> None:
         """Strict mode's record of invalid frames, and the automatic replies."""
-        if isinstance(frame, bytes):
+        if isinstance(frame, bytes) and all(c.spec.client_binary == "raw" for c in conn.channels):
             return
         valid = []
         for channel in conn.channels:
@@ -282,6 +322,8 @@ class _Engine:
                 valid.append(channel)
             except ValidationError:
                 pass
+        if not valid and not any(c.checks(frame) for c in conn.channels):
+            return  # raw data on a channel whose binary frames may be either
         if not valid:
             bad = _BadFrame(frame, "/".join(c.spec.name for c in conn.channels))
             self.invalid.append(bad)
@@ -290,21 +332,13 @@ class _Engine:
         for channel in valid:
             for adapter, respond in channel.replies:
                 try:
-                    message = (
-                        adapter.validate_python(frame)
-                        if channel.spec.client_raw_text
-                        else adapter.validate_json(frame, by_name=False)
-                    )
+                    message = channel.parse(frame, adapter)
                 except ValidationError:
                     continue
                 answer = respond(message)
                 for event in answer if isinstance(answer, (list, tuple)) else [answer]:
                     if event is not None:
-                        await conn.ws.send(_encode(event))
-
-
-def _encode(event: object) -> str | bytes:
-    return event if isinstance(event, (str, bytes)) else encode_json(event)
+                        await conn.ws.send(channel.encode(event))
 
 
 def _describe(frame: object) -> str:
@@ -334,9 +368,9 @@ class _PeerState:
             self.conn.inbox.put_nowait(_CLOSED)
             code = self.conn.close_code
             raise FakeError(f"{name}: the client closed the connection (code {code}){wanted}")
-        if isinstance(frame, bytes):
-            if model is bytes:
-                return frame
+        if isinstance(frame, bytes) and model is bytes:
+            return frame
+        if isinstance(frame, bytes) and self.channel.spec.client_binary == "raw":
             raise FakeError(f"{name}: the client sent a binary frame {_describe(frame)}{wanted}")
         try:
             event = self.channel.parse(frame)
@@ -349,12 +383,7 @@ class _PeerState:
             ) from None
         if model is not None and not isinstance(event, model):
             try:  # a union told apart by shape may have picked a sibling that also fits
-                adapter: TypeAdapter[Any] = TypeAdapter(model)
-                event = (
-                    adapter.validate_python(frame)
-                    if self.channel.spec.client_raw_text
-                    else adapter.validate_json(frame, by_name=False)
-                )
+                event = self.channel.parse(frame, TypeAdapter(model))
             except ValidationError as exc:
                 raise FakeError(
                     f"{name}: expected {model.__name__}, the client sent "
@@ -364,7 +393,7 @@ class _PeerState:
         return event
 
     async def send(self, event: object) -> None:
-        await self.conn.ws.send(_encode(event))
+        await self.conn.ws.send(self.channel.encode(event))
 
     async def send_examples(self) -> int:
         sent = 0
@@ -372,10 +401,11 @@ class _PeerState:
             try:
                 if self.channel.server is None:
                     break
-                self.channel.server.validate_json(example, by_name=False)
+                event = self.channel.server.validate_json(example, by_name=False)
             except ValidationError:
                 continue  # an example its own spec contradicts
-            await self.conn.ws.send(example)
+            msgpack = type(event) in self.channel.spec.server_msgpack
+            await self.conn.ws.send(self.channel.encode(event) if msgpack else example)
             sent += 1
         return sent
 

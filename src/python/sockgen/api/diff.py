@@ -30,6 +30,11 @@ RULES: dict[str, tuple[Severity, Direction, str]] = {
     "client-event-added": ("info", "client-to-server", "a new event the client can send"),
     "client-event-tag-changed": ("breaking", "client-to-server", "old clients send the old tag"),
     "client-event-type-changed": ("breaking", "client-to-server", "what callers pass changed"),
+    "client-event-encoding-changed": (
+        "breaking",
+        "client-to-server",
+        "old clients send frames the server no longer reads",
+    ),
     "client-field-added-required": (
         "breaking",
         "client-to-server",
@@ -67,6 +72,11 @@ RULES: dict[str, tuple[Severity, Direction, str]] = {
         "the old SDK does not recognise it",
     ),
     "server-event-type-changed": ("breaking", "server-to-client", "readers get another type"),
+    "server-event-encoding-changed": (
+        "breaking",
+        "server-to-client",
+        "the old SDK cannot decode its frames",
+    ),
     "server-field-removed": ("breaking", "server-to-client", "code that reads it breaks"),
     "server-field-made-optional": (
         "breaking",
@@ -282,6 +292,10 @@ def _event(
         yield from _moved(side, a["class"], b["class"], models)
     elif a["type"] != b["type"]:
         yield _change(f"{side}-event-type-changed", here, pointer, f"{a['type']} -> {b['type']}")
+    old_encoding, new_encoding = a.get("encoding", "json"), b.get("encoding", "json")
+    if old_encoding != new_encoding:
+        detail = f"{old_encoding} -> {new_encoding}"
+        yield _change(f"{side}-event-encoding-changed", here, pointer, detail)
     if a.get("helper") != b.get("helper") and a.get("helper"):
         detail = f"conn.{a.get('helper')}() -> conn.{b.get('helper')}()"
         yield _change("python-helper-renamed", here, pointer, detail)

@@ -138,6 +138,8 @@ def _event(api: m.Api, msg: m.Message, helper: str | None) -> dict[str, Any]:
         "tag": list(msg.tag) if msg.tag else None,
         "source": msg.source,
     }
+    if msg.encoding != "json":  # (absent for JSON: snapshots of JSON APIs stay as they were)
+        out["encoding"] = msg.encoding
     if helper is not None:
         out["helper"] = helper
     return out

@@ -29,7 +29,7 @@ class UnsafeOutput(Exception):
 
 
 def literal(value: object) -> Code:
-    """A JSON value (or a tuple of them) as a Python literal."""
+    """A JSON value (or a tuple of them, or bytes) as a Python literal."""
     if value is None or isinstance(value, bool):
         return Code(repr(value))
     if isinstance(value, int):
@@ -42,6 +42,8 @@ def literal(value: object) -> Code:
         return Code(repr(value))
     if isinstance(value, str):
         return Code(_string(value))
+    if isinstance(value, bytes):
+        return Code(repr(value))
     if isinstance(value, (list, tuple)):
         items = ", ".join(literal(v) for v in value)
         return Code(

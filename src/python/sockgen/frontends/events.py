@@ -3,6 +3,7 @@ messages are told apart on the wire (its :class:`~sockgen.model.UnionPlan`)."""
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from typing import Any
 
@@ -11,26 +12,49 @@ from ..input.refs import Location
 from ..names.naming import pascal, snake
 from .schema import TAG_PREFERENCE, SchemaConverter, schema_examples
 
+#: MessagePack media types (``application/msgpack`` is the registered one).
+_MSGPACK = ("application/msgpack", "application/x-msgpack", "application/vnd.msgpack")
 
-def is_binary(schema: Any, content_type: object) -> bool:
-    """Sent as binary frames: a binary content type, or a ``format: binary`` string."""
-    if not isinstance(content_type, str):
-        content_type = None
-    if (
-        content_type
-        and content_type.split(";")[0].strip()
-        in (
-            "application/octet-stream",
-            "audio/*",
-        )
-        or (content_type or "").startswith(("audio/", "video/", "image/"))
+
+def encoding_of(content_type: object, schema: Any) -> tuple[m.Encoding, str | None]:
+    """How a message of ``content_type`` (the spec's, else None for JSON) and payload
+    ``schema`` is framed, and a warning when sockgen does not decode that type."""
+    media = content_type.split(";")[0].strip().lower() if isinstance(content_type, str) else ""
+    if media in _MSGPACK or media.endswith("+msgpack"):
+        return "msgpack", None
+    if media in ("application/octet-stream", "audio/*") or media.startswith(
+        ("audio/", "video/", "image/")
     ):
-        return True
-    return (
-        isinstance(schema, dict)
-        and schema.get("type") == "string"
-        and schema.get("format") == "binary"
+        return "binary", None
+    if media in ("", "application/json", "text/json") or media.endswith("+json"):
+        binary = (
+            isinstance(schema, dict)
+            and schema.get("type") == "string"
+            and schema.get("format") == "binary"
+        )
+        return ("binary" if binary else "json"), None
+    if media == "text/plain":
+        return "text", None
+    textual = media.startswith("text/") or media.endswith(("/xml", "+xml"))
+    kind = "str (text frames)" if textual else "bytes (binary frames)"
+    return ("text" if textual else "binary"), (
+        f"contentType {content_type!r} is not decoded by sockgen: the message is typed as "
+        f"raw {kind}, never parsed as JSON"
     )
+
+
+def _text_type(conv: SchemaConverter, payload: Any, loc: Location, key: str) -> m.TypeRef:
+    """A ``text/plain`` payload's type: its string or enum of strings, else ``str``."""
+    t = conv.convert(payload if payload is not None else {"type": "string"}, loc, pascal(key))
+    alias = conv.types.get(t.name) if isinstance(t, m.NamedRef) else None
+    if isinstance(alias, m.AliasDef):  # a named enum: its values (the frame is the value)
+        t = alias.type
+    if t == m.Prim("str") or (
+        isinstance(t, m.LiteralType) and all(isinstance(v, str) for v in t.values)
+    ):
+        return t
+    conv.warn(loc, "a text/plain payload that is not a string is typed str (the bare text)")
+    return m.Prim("str")
 
 
 def payload_message(
@@ -45,18 +69,27 @@ def payload_message(
 ) -> list[m.Message]:
     """The messages one payload schema defines: one, or one per member of a union of objects."""
     resolved, _ = conv.resolver.deref(payload, loc) if isinstance(payload, dict) else (payload, loc)
-    if is_binary(resolved, content_type):
+    encoding, warning = encoding_of(content_type, resolved)
+    if warning is not None:
+        conv.warn(loc, warning)
+    message = functools.partial(
+        m.Message,
+        encoding=encoding,
+        content_type=content_type
+        or ("application/octet-stream" if encoding == "binary" else "application/json"),
+        description=description,
+        source=str(loc),
+    )
+    if encoding == "binary" or warning is not None:  # raw frames, typed as they come
         return [
-            m.Message(
-                name=pascal(key),
-                event=snake(key),
-                type=m.Prim("bytes"),
-                binary=True,
-                description=description,
-                source=str(loc),
-            )
+            message(pascal(key), snake(key), m.Prim("bytes" if encoding == "binary" else "str"))
         ]
-    t = conv.convert(payload if payload is not None else True, loc, pascal(key))
+    if encoding == "text":
+        text = _text_type(conv, payload, loc, key)
+        own = schema_examples(resolved, oai_meta=True)
+        return [message(pascal(key), "", text, examples=[*(examples or []), *own])]
+    with conv.binary_strings(encoding == "msgpack"):
+        t = conv.convert(payload if payload is not None else True, loc, pascal(key))
     # a named model's own examples are the model's (Api.examples); the message keeps the rest
     own = conv.examples.get(t.name, []) if isinstance(t, m.NamedRef) else []
     extra = [e for e in schema_examples(resolved, oai_meta=True) if e not in own]
@@ -64,29 +97,20 @@ def payload_message(
     if isinstance(t, m.UnionType) and all(conv.model_of(x) for x in t.members):
         # One message whose payload is a union of objects: each object is its own
         # event; the message's examples are checked against the whole union.
-        out = [
-            m.Message(
-                name=member.name, event="", type=member, description=description, source=str(loc)
-            )
-            for member in t.members
-            if isinstance(member, m.NamedRef)
-        ]
+        out = [message(x.name, "", x) for x in t.members if isinstance(x, m.NamedRef)]
         out[0].examples = examples
         out[0].example_type = t
         return out
     name = t.name if isinstance(t, m.NamedRef) else pascal(key)
-    return [
-        m.Message(
-            name=name, event="", type=t, description=description, examples=examples, source=str(loc)
-        )
-    ]
+    return [message(name, "", t, examples=examples)]
 
 
 def plan(
     conv: SchemaConverter, messages: list[m.Message], loc: Location, forced: str | None
 ) -> m.UnionPlan:
     """How to tell ``messages`` apart; sets each message's ``tag`` and ``event``. Warns on guesses."""
-    json_msgs = [msg for msg in messages if not msg.binary]
+    # events told apart by their content (bare text frames are told apart by being text)
+    json_msgs = [msg for msg in messages if msg.encoding in ("json", "msgpack")]
     tags = [conv.tags.get(msg.name, {}) if conv.model_of(msg.type) else {} for msg in json_msgs]
     chosen = _tag_property(json_msgs, tags, forced)
     for msg, t in zip(json_msgs, tags, strict=False):

@@ -16,9 +16,10 @@ or ``x-fern-type: literal<"ping">``). What was guessed is reported.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from .. import model as m
@@ -40,6 +41,12 @@ _FORMATS: dict[str, m.PrimName] = {
 }
 
 Warn = Callable[[Location, str], None]
+
+
+def _marked_binary(node: dict[str, Any]) -> bool:
+    return "binary" in (node.get("format"), node.get("contentEncoding")) or (
+        node.get("x-messagepack-type") == "bin"
+    )
 
 
 def _scalar(value: Any) -> bool:
@@ -65,6 +72,17 @@ class SchemaConverter:
         self._in_progress: set[Location] = set()
         self._anchors: list[m.NamedRef] = []
         self._depth = 0
+        self._binary_strings = False
+
+    @contextlib.contextmanager
+    def binary_strings(self, on: bool) -> Iterator[None]:
+        """Within: a string marked binary (``format``/``contentEncoding: binary``, or
+        ``x-messagepack-type: bin``) is ``bytes``, as in MessagePack payloads."""
+        before, self._binary_strings = self._binary_strings, on
+        try:
+            yield
+        finally:
+            self._binary_strings = before
 
     # --- entry points ---------------------------------------------------------
 
@@ -212,6 +230,8 @@ class SchemaConverter:
             fern = self._fern_literal(node)
             if fern is not None:
                 return m.LiteralType((fern,))
+            if self._binary_strings and _marked_binary(node):
+                return m.Prim("bytes")
             return m.Prim(_FORMATS.get(str(node.get("format", "")), "str"))
         if kind == "integer":
             return m.Prim("int")

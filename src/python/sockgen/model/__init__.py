@@ -33,7 +33,7 @@ from .algebra import (
     optional,
     refs,
 )
-from .api import Api, Channel, Message, Param, UnionPlan
+from .api import Api, Channel, Encoding, Message, Param, UnionPlan
 from .sides import Evidence, Side, SideReport
 from .text import type_text
 
@@ -43,6 +43,7 @@ __all__ = [
     "Api",
     "Channel",
     "DictType",
+    "Encoding",
     "Evidence",
     "FieldDef",
     "JsonScalar",

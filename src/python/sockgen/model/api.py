@@ -20,6 +20,11 @@ class Param:
     default: object = MISSING
 
 
+Encoding = Literal["json", "msgpack", "text", "binary"]
+"""How a message is framed: JSON text, a MessagePack binary frame, the bare text (a
+``text/plain`` string), or raw bytes (audio, or a format sockgen does not decode)."""
+
+
 @dataclass
 class Message:
     """One event type a channel carries in one direction."""
@@ -29,8 +34,9 @@ class Message:
     event: str
     """The event name used by ``on(...)`` and helpers: the tag value, else the message key."""
     type: TypeRef
-    binary: bool = False
-    """Sent as a binary frame (bytes), not JSON."""
+    encoding: Encoding = "json"
+    content_type: str = "application/json"
+    """The spec's ``contentType`` (else ``defaultContentType``, else JSON), as written."""
     tag: tuple[str, JsonScalar] | None = None
     """(property, value) that identifies it, when it has one."""
     description: str = ""
@@ -38,6 +44,11 @@ class Message:
     example_type: TypeRef | None = None
     """What the examples are checked against when it is not ``type`` (a payload union split into events)."""
     source: str = ""
+
+    @property
+    def binary(self) -> bool:
+        """Raw bytes in a binary frame, not an event the runtime decodes."""
+        return self.encoding == "binary"
 
 
 @dataclass

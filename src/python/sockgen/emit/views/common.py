@@ -9,7 +9,7 @@ import json
 from ... import model as m
 from ...names.identifiers import AMBIGUOUS, RESERVED_ATTRIBUTES
 from ...names.naming import snake
-from ..pycode import Code
+from ..pycode import Code, annotation
 
 #: Connection attributes a helper may not take.
 CONNECTION_ATTRIBUTES = RESERVED_ATTRIBUTES | {"dispatch_events", "closed", "wait_closed"}
@@ -35,6 +35,29 @@ def stringy(msgs: list[m.Message]) -> bool:
         )
         for msg in msgs
     )
+
+
+def msgpack(msg: m.Message) -> bool:
+    """A MessagePack event that is a model (sent and parsed as one binary frame)."""
+    return msg.encoding == "msgpack"
+
+
+def binary_events(msgs: list[m.Message]) -> str:
+    """What one side's binary frames are: ``raw`` bytes, ``msgpack`` events, or ``mixed``."""
+    packed = any(msgpack(msg) for msg in msgs)
+    if not packed:
+        return "raw"
+    return "mixed" if any(msg.binary for msg in msgs) else "msgpack"
+
+
+def text_events(msgs: list[m.Message]) -> Code | None:
+    """The type of one side's ``text/plain`` events (bare text frames), when it also sends
+    JSON ones (a side of text events only is ``stringy``)."""
+    structured = [msg for msg in msgs if not msg.binary]
+    texts = [msg.type for msg in structured if msg.encoding == "text"]
+    if not texts or stringy(structured):
+        return None
+    return annotation(texts[0] if len(texts) == 1 else m.UnionType(tuple(texts)))
 
 
 def plain_word(text: str) -> bool:

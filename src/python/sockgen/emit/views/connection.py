@@ -11,7 +11,16 @@ from dataclasses import dataclass, field
 from ... import model as m
 from ...names.naming import pascal, unique
 from ..pycode import Code, annotation, docstring, ident, literal
-from .common import CONNECTION_ATTRIBUTES, attr_name, headline, is_tag, stringy
+from .common import (
+    CONNECTION_ATTRIBUTES,
+    attr_name,
+    binary_events,
+    headline,
+    is_tag,
+    msgpack,
+    stringy,
+    text_events,
+)
 from .models import ModelsModule, models_module
 from .placement import ParamNames
 
@@ -79,6 +88,14 @@ class ChannelView:
     event_names: list[tuple[Code, Code]]
     raw_text: bool
     client_raw_text: bool
+    text_events: Code | None
+    """The server's ``text/plain`` events, on a channel that also sends JSON."""
+    server_binary: str
+    """What the server's binary frames are (``raw``, ``msgpack``, ``mixed``)."""
+    client_msgpack: list[Code]
+    """The client events sent as MessagePack."""
+    client_mixed: bool
+    """The client sends JSON and MessagePack events: dicts are validated to pick."""
     tag: Code | None
     """The wire property that tells the server's events apart, when they share one."""
     overloads: list[Overload]
@@ -139,7 +156,13 @@ def channel_view(
         description=docstring(channel.description or f"The {channel.key} channel."),
         event_names=[(ident(n), literal(e)) for e, ns in sorted(by_event.items()) for n in ns],
         raw_text=stringy(server_json),
-        client_raw_text=stringy([msg for msg in channel.client_messages if not msg.binary]),
+        client_raw_text=stringy([msg for msg in channel.client_messages if not msg.binary])
+        or any(msg.encoding == "text" for msg in channel.client_messages),
+        text_events=text_events(channel.server_messages),
+        server_binary=binary_events(channel.server_messages),
+        client_msgpack=sorted({ident(msg.name) for msg in channel.client_messages if msgpack(msg)}),
+        client_mixed=binary_events(channel.client_messages) != "raw"
+        and any(msg.encoding == "json" for msg in channel.client_messages),
         tag=_tag_property(server_json),
         overloads=_overloads(by_event),
         helpers=helpers,

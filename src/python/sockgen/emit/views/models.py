@@ -261,7 +261,13 @@ def _union(
     render: Callable[[m.TypeRef], Code],
     field_of: FieldOf | None,
 ) -> Code:
-    """A channel's incoming or outgoing alias: ``A | B``, discriminated, or ``Never``."""
+    """A channel's incoming or outgoing alias: ``A | B``, discriminated, or ``Never``; bare
+    text events (``text/plain``) join it after the events told apart by their content."""
+    texts = [render(msg.type) for msg in msgs if msg.encoding == "text"]
+    structured = [msg for msg in msgs if msg.encoding != "text"]
+    if texts and structured:
+        inner = _union(structured, plan, render, field_of)
+        return Code(" | ".join(dict.fromkeys([inner, *texts])))
     types = list(dict.fromkeys(render(msg.type) for msg in msgs))
     if not types:
         return Code("Never")

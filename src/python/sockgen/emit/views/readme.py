@@ -105,7 +105,8 @@ def example_args(api: m.Api, helper: Helper) -> Code:
 
 
 def sample(api: m.Api, t: m.TypeRef, given: object = m.MISSING, depth: int = 0) -> object:
-    """A JSON value of type ``t`` for an example: ``given`` when it is one, else made up."""
+    """A value of type ``t`` for an example (JSON, or bytes): ``given`` when it is one,
+    else made up."""
     scalar = isinstance(t, (m.Prim, m.LiteralType))  # a model's example may not fit its dict type
     if scalar and given is not m.MISSING and given is not None and m.fits(t, given, api.types):
         return given
@@ -119,6 +120,7 @@ def sample(api: m.Api, t: m.TypeRef, given: object = m.MISSING, depth: int = 0) 
             "date": "2024-01-01",
             "time": "12:00:00",
             "UUID": "00000000-0000-0000-0000-000000000000",
+            "bytes": b"example",
         }.get(t.name, "example" if t.name != "None" else None)
     if isinstance(t, m.LiteralType):
         return t.values[0]
@@ -157,6 +159,10 @@ def channel_sections(api: m.Api, views: list[ChannelView]) -> list[ReadmeChannel
     ]
 
 
+#: How the events table says a message is not a JSON text frame.
+_FRAMES = {"msgpack": " (MessagePack binary frame)", "text": " (bare text frame)"}
+
+
 def _table(channel: m.Channel) -> list[tuple[str, Code, Code, Code]]:
     rows = []
     for direction, msgs in (
@@ -165,6 +171,8 @@ def _table(channel: m.Channel) -> list[tuple[str, Code, Code, Code]]:
     ):
         for msg in msgs:
             tag = md_cell(f"{msg.tag[0]}: {json.dumps(msg.tag[1])}") if msg.tag else Code("")
-            model = md_cell(m.type_text(msg.type)) if not msg.binary else Code("binary frame")
+            model = md_cell(m.type_text(msg.type) + _FRAMES.get(msg.encoding, ""))
+            if msg.binary:
+                model = Code("binary frame")
             rows.append((direction, md_cell(msg.event), model, tag))
     return rows

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from ... import model as m
 from ...names.identifiers import AMBIGUOUS
 from ..pycode import Code, ident, literal
-from .common import json_safe, stringy
+from .common import binary_events, json_safe, msgpack, stringy, text_events
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,12 @@ class FakeChannelView:
     examples: list[Code]
     """The spec's examples of its server events, as JSON text literals."""
     client_raw_text: bool
+    client_text_events: Code | None
+    """The client's ``text/plain`` events, on a channel where it also sends JSON."""
+    client_binary: str
+    """What the client's binary frames are (``raw``, ``msgpack``, ``mixed``)."""
+    server_msgpack: list[Code]
+    """The server events the fake sends as MessagePack."""
 
 
 #: Attributes of the runtime's fake servers that a channel attribute must not shadow.
@@ -58,4 +64,7 @@ def fake_view(api: m.Api, channel: m.Channel) -> FakeChannelView:
         path=literal(channel.path),
         examples=examples,
         client_raw_text=stringy([msg for msg in channel.client_messages if not msg.binary]),
+        client_text_events=text_events(channel.client_messages),
+        client_binary=binary_events(channel.client_messages),
+        server_msgpack=sorted({ident(msg.name) for msg in channel.server_messages if msgpack(msg)}),
     )

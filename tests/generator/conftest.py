@@ -1,0 +1,3 @@
+from runtime.wsserver import server
+
+__all__ = ["server"]
