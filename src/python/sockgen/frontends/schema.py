@@ -43,6 +43,44 @@ _FORMATS: dict[str, m.PrimName] = {
 Warn = Callable[[Location, str], None]
 
 
+#: Schema formats read as JSON Schema (``schemaFormat``, parameters such as ``;version=``
+#: aside): JSON Schema, AsyncAPI's Schema Object (a superset) and OpenAPI's (read as the
+#: converter reads OpenAPI documents: ``nullable`` and all).
+JSON_SCHEMA_FORMATS = frozenset(
+    {
+        "application/schema+json",
+        "application/schema+yaml",
+        "application/vnd.aai.asyncapi",
+        "application/vnd.aai.asyncapi+json",
+        "application/vnd.aai.asyncapi+yaml",
+        "application/vnd.oai.openapi",
+        "application/vnd.oai.openapi+json",
+        "application/vnd.oai.openapi+yaml",
+    }
+)
+#: Other schema languages, by the start of their media type.
+_OTHER_FORMATS = (
+    ("application/vnd.apache.avro", "Avro"),
+    ("application/vnd.google.protobuf", "Protobuf"),
+    ("application/x-protobuf", "Protobuf"),
+    ("application/raml", "RAML"),
+)
+
+
+def check_schema_format(value: object, loc: Location) -> None:
+    """Nothing when ``value`` (a ``schemaFormat``) names a JSON Schema dialect sockgen
+    reads; else a one-line error naming the format, at ``loc``."""
+    media = value.split(";")[0].strip().lower() if isinstance(value, str) else ""
+    if media in JSON_SCHEMA_FORMATS:
+        return
+    language = next((name for start, name in _OTHER_FORMATS if media.startswith(start)), None)
+    what = f"{language} schemas are" if language else "it is"
+    raise loc.error(
+        f"schemaFormat {value!r} is not supported ({what} not JSON Schema): sockgen reads "
+        "JSON Schema, AsyncAPI and OpenAPI schemas"
+    )
+
+
 def _marked_binary(node: dict[str, Any]) -> bool:
     return "binary" in (node.get("format"), node.get("contentEncoding")) or (
         node.get("x-messagepack-type") == "bin"
@@ -107,6 +145,10 @@ class SchemaConverter:
             return m.ANY
         if not isinstance(node, dict):
             raise loc.error(f"a schema must be an object or a boolean, got {type(node).__name__}")
+        if "schemaFormat" in node and "schema" in node and "$ref" not in node:
+            # an AsyncAPI 3 Multi Format Schema Object: the schema, in the format it names
+            check_schema_format(node["schemaFormat"], loc.at("schemaFormat"))
+            return self.convert(node["schema"], loc.at("schema"), hint)
         if loc in self._named:  # converted before (a message on both sides)
             return self._nullable(node, m.NamedRef(self._named[loc]))
         if "$ref" in node:

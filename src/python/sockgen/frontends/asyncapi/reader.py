@@ -27,7 +27,7 @@ from ...names.layout import channel_modules
 from ...names.naming import pascal
 from ..base import FrontEnd, param_name, query_params
 from ..events import payload_message, plan
-from ..schema import TAG_PREFERENCE, SchemaConverter
+from ..schema import TAG_PREFERENCE, SchemaConverter, check_schema_format
 from . import sides
 from .wording import pair_clues
 
@@ -359,6 +359,8 @@ class AsyncAPIFrontEnd(FrontEnd):
             if not isinstance(node, Mapping):
                 raise target.error("a message must be an object")
             key = _message_name(node, target)
+            if "schemaFormat" in node:  # AsyncAPI 2: the message's payload is in that format
+                check_schema_format(node["schemaFormat"], target.at("schemaFormat"))
             examples = []
             for ex in node.get("examples") or []:
                 if isinstance(ex, Mapping) and "payload" in ex:
@@ -505,6 +507,8 @@ def tag_values(resolver: Resolver, payload: Any, at: Location, depth: int = 0) -
         return []
     if not isinstance(node, Mapping):
         return []
+    if "schemaFormat" in node and "schema" in node:  # a Multi Format Schema Object
+        return tag_values(resolver, node["schema"], loc.at("schema"), depth + 1)
     found: list[str] = []
     props = node.get("properties")
     if isinstance(props, Mapping):
