@@ -72,7 +72,12 @@ def connect_sync(
     channel with the same address)."""
     headers = kwargs.pop("headers", None)
     channel = kwargs.pop("channel", CHANNEL)
-    client = ClientBase(base_url=base_url, headers=headers)
+    client = ClientBase(
+        base_url=base_url,
+        headers=headers,
+        security=kwargs.pop("security", None),
+        credentials=kwargs.pop("credentials", None),
+    )
     return ConnectionManager(
         Connection, client.core(channel, path_params={"room_id": room}, **kwargs)
     )
@@ -83,7 +88,12 @@ def connect_async(
 ) -> AsyncConnectionManager[AsyncConnection[Any, Any]]:
     headers = kwargs.pop("headers", None)
     channel = kwargs.pop("channel", CHANNEL)
-    client = ClientBase(base_url=base_url, headers=headers)
+    client = ClientBase(
+        base_url=base_url,
+        headers=headers,
+        security=kwargs.pop("security", None),
+        credentials=kwargs.pop("credentials", None),
+    )
     return AsyncConnectionManager(
         AsyncConnection, client.core(channel, path_params={"room_id": room}, **kwargs)
     )

@@ -52,6 +52,18 @@ def _params(params: list[m.Param]) -> str:
     )
 
 
+def _security_lines(api: m.Api) -> list[str]:
+    """``auth: bearer 'bearerAuth' (Authorization) <- api_key or $DESK_API_KEY``, per scheme."""
+    if not api.security:
+        return []
+    env = {o.name: o.env for o in api.client_options}
+    lines = [f"  credentials ({'optional' if api.security_optional else 'any one scheme'}):"]
+    for s in api.security:
+        given = " and ".join(f"{o}= or ${env[o]}" for o in s.options)
+        lines.append(f"    {s.kind} {s.key!r} ({s.name}) <- {given}")
+    return lines
+
+
 def report(api: m.Api, warnings: list[Diagnostic]) -> str:
     lines = [f"{api.source_name}: {api.title}" + (f" {api.version}" if api.version else "")]
     decision = api.side
@@ -62,12 +74,15 @@ def report(api: m.Api, warnings: list[Diagnostic]) -> str:
             lines.append(f"  evidence for the {side}'s side (total {total:g}):")
             lines += _evidence_lines(decision, side) or ["    (none)"]  # type: ignore[arg-type]
     lines.append(f"  package {api.package}: {api.client_class}, Async{api.client_class}")
+    lines += _security_lines(api)
     for channel in api.channels:
         lines.append("")
         lines.append(f"channel {channel.key!r} -> {api.package}.{channel.module}")
         lines.append(f"  address: {channel.path}")
         lines.append(f"  path parameters: {_params(channel.path_params)}")
         lines.append(f"  query parameters: {_params(channel.query_params)}")
+        if channel.header_params:
+            lines.append(f"  header parameters: {_params(channel.header_params)}")
         for label, msgs in (
             ("client sends", channel.client_messages),
             ("server sends", channel.server_messages),

@@ -12,6 +12,7 @@ runtime provides to generated code (``sockgen.contract.RUNTIME_CONTRACT``).
 
 from importlib import metadata as _metadata
 
+from ._auth import Credentials, MissingCredentialsError, Scheme, Security
 from ._core import ConnectionCore, Transport, UnknownEvents, WebSocketOptions, encode_json
 from ._dispatch import HandlerMethods
 from ._parsing import ChannelSpec, ErrorEvent, HandlerError, InvalidMessage, UnknownEvent
@@ -42,7 +43,7 @@ from .sync_connection import Connection, ConnectionManager
 
 #: The runtime contracts generated code may be written against (a generated package
 #: refuses to import, naming both versions, when its contract is not here).
-CONTRACTS = frozenset({2})
+CONTRACTS = frozenset({2, 3})
 
 try:
     __version__ = _metadata.version("sockgen-runtime")
@@ -67,10 +68,12 @@ __all__ = [
     "ConnectionEndedOK",
     "ConnectionCore",
     "ConnectionManager",
+    "Credentials",
     "ErrorEvent",
     "HandlerMethods",
     "HandlerError",
     "InvalidMessage",
+    "MissingCredentialsError",
     "MissingDependencyError",
     "NotConnectedError",
     "ReconnectGaveUpError",
@@ -78,6 +81,8 @@ __all__ = [
     "ReconnectPolicy",
     "ReconnectedEvent",
     "ReconnectingEvent",
+    "Scheme",
+    "Security",
     "SendQueueFullError",
     "SockgenError",
     "SockgenModel",

@@ -26,8 +26,9 @@ class ConnectionBase(HandlerMethods, Generic[ServerT]):
 
     @property
     def url(self) -> str:
-        """The URL of the current handshake (it changes when reconnecting applies overrides)."""
-        return self._core.url()
+        """The URL of the current handshake (it changes when reconnecting applies overrides),
+        credentials in the query shown as ``***``."""
+        return self._core.shown_url()
 
     @property
     def replayed(self) -> tuple[str | bytes, ...]:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import logging
+import ssl
 import time
 from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from typing import Any, Generic, Literal, TypedDict, TypeVar, Union
 from pydantic import BaseModel, ValidationError
 
 from . import _msgpack
+from ._auth import RedactedLogger, redact_url
 from ._dispatch import Handler, HandlerRegistry
 from ._parsing import ChannelSpec, HandlerError, InvalidMessage, UnknownEvent, classify
 from ._send_queue import DEFAULT_MAX_QUEUE_SIZE, SendQueue
@@ -75,6 +77,9 @@ class WebSocketOptions(TypedDict, total=False):
     user_agent_header: str | None
     origin: str
     proxy: str | bool | None
+    ssl: ssl.SSLContext
+    """For ``wss://``: the TLS context (your CA, a client certificate). Without it the
+    server's certificate is verified against the system's CAs, on every transport."""
 
 
 DEFAULT_WEBSOCKET_OPTIONS: WebSocketOptions = {"max_size": 16 * 1024 * 1024}
@@ -92,6 +97,10 @@ class ConnectionSettings:
     extra_query: Mapping[str, object] = field(default_factory=dict)
     headers: Mapping[str, str] = field(default_factory=dict)
     extra_headers: Mapping[str, str] = field(default_factory=dict)
+    secret_query: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """Query parameters that are credentials (``?token=``): shown as ``***``."""
+    secrets: tuple[str, ...] = field(default=(), repr=False)
+    """Every credential string: the WebSocket library's log shows them as ``***``."""
     websocket_options: WebSocketOptions = field(default_factory=lambda: WebSocketOptions())
     on_reconnecting: Any = None
     """``ReconnectHandler`` (sync) or ``AsyncReconnectHandler``; reconnection is on only when set."""
@@ -127,8 +136,10 @@ class Open:
     ``transport``, and use it from now on; answer None, or :class:`OpenFailed`."""
 
     url: str
-    options: dict[str, Any]
+    options: dict[str, Any] = field(repr=False)
     transport: Transport = "websockets"
+    shown_url: str = ""
+    """``url`` as errors and logs show it: secret query values as ``***``."""
 
 
 @dataclass(frozen=True)
@@ -279,18 +290,24 @@ class ConnectionCore(Generic[ServerT]):
             extra_query=self.extra_query,
         )
 
+    def shown_url(self) -> str:
+        """:meth:`url` as errors, logs and ``conn.url`` show it: credentials as ``***``."""
+        return redact_url(self.url(), self.options.secret_query)
+
     def headers(self) -> dict[str, str]:
         return merge_headers(self.options.headers, self.extra_headers)
 
     def connect_kwargs(self) -> dict[str, Any]:
         kwargs: dict[str, Any] = dict(DEFAULT_WEBSOCKET_OPTIONS)
         kwargs.update(self.options.websocket_options)
+        if self.options.secrets and "logger" not in kwargs:
+            kwargs["logger"] = RedactedLogger("websockets.client", self.options.secrets)
         kwargs["additional_headers"] = self.headers()
         return kwargs
 
     def open(self) -> Open:
         """The handshake to make now (its URL and headers include every override so far)."""
-        return Open(self.url(), self.connect_kwargs(), self.options.transport)
+        return Open(self.url(), self.connect_kwargs(), self.options.transport, self.shown_url())
 
     # --- sending -----------------------------------------------------------
 

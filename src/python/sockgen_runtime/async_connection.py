@@ -49,7 +49,7 @@ async def open_socket(open_: Open) -> Any:
             return await _open_picows(client, open_)
         return await client.connect(open_.url, **open_.options)
     except failed as exc:
-        raise WebSocketConnectError(open_.url, exc) from exc
+        raise WebSocketConnectError(open_.shown_url or open_.url, exc) from exc
 
 
 async def _open_picows(client: Any, open_: Open) -> Any:

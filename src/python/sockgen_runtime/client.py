@@ -7,6 +7,7 @@ from typing import Any
 
 from typing_extensions import Unpack
 
+from ._auth import Credentials, Security
 from ._core import ConnectionCore, ConnectionSettings, UnknownEvents, WebSocketOptions
 from ._parsing import ChannelSpec
 from ._send_queue import DEFAULT_MAX_QUEUE_SIZE
@@ -29,12 +30,20 @@ class ClientBase:
         headers: Mapping[str, str] | None = None,
         websocket_options: WebSocketOptions | None = None,
         protocol: str = "ws",
+        security: Security | None = None,
+        credentials: Mapping[str, str | None] | None = None,
     ) -> None:
         websocket_base(base_url, protocol)  # fail early on a malformed URL
         self.base_url = base_url
         self.protocol = protocol
         self.headers: dict[str, str] = dict(headers or {})
         self.websocket_options: WebSocketOptions = WebSocketOptions(**(websocket_options or {}))
+        self._credentials = (
+            security.resolve(type(self).__name__, credentials or {})
+            if security is not None
+            else Credentials()
+        )
+        """What the spec's security schemes send (its repr shows no secret)."""
 
     def core(
         self,
@@ -42,10 +51,13 @@ class ClientBase:
         *,
         path_params: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
+        header_params: Mapping[str, object] | None = None,
         unknown_events: UnknownEvents = "error",
         **options: Unpack[AsyncConnectOptions],
     ) -> ConnectionCore[Any]:
-        """The core of one ``connect()`` call; generated resources call this."""
+        """The core of one ``connect()`` call; generated resources call this.
+        ``header_params``: the spec's typed handshake headers (None: not sent)."""
+        credentials = self._credentials
         websocket_options = WebSocketOptions(**self.websocket_options)
         websocket_options.update(options.get("websocket_options") or {})
         return ConnectionCore(
@@ -55,10 +67,14 @@ class ClientBase:
                 path=channel.path,
                 protocol=self.protocol,
                 path_params=dict(path_params or {}),
-                query=dict(query or {}),
+                query={**credentials.query, **(query or {})},
                 extra_query=dict(options.get("extra_query") or {}),
-                headers=merge_headers(self.headers),
+                headers=merge_headers(
+                    credentials.headers, _header_values(header_params), self.headers
+                ),
                 extra_headers=dict(options.get("extra_headers") or {}),
+                secret_query=credentials.query,
+                secrets=credentials.secrets,
                 websocket_options=websocket_options,
                 on_reconnecting=options.get("on_reconnecting"),
                 on_reconnected=options.get("on_reconnected"),
@@ -70,3 +86,13 @@ class ClientBase:
                 transport=options.get("transport", "websockets"),
             ),
         )
+
+
+def _header_values(params: Mapping[str, object] | None) -> dict[str, str]:
+    """Typed header arguments as header values: None left out, booleans as JSON writes them."""
+    out = {}
+    for name, value in (params or {}).items():
+        if value is None:
+            continue
+        out[name] = ("true" if value else "false") if isinstance(value, bool) else str(value)
+    return out

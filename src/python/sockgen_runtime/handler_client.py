@@ -79,7 +79,7 @@ class AsyncHandlerClient(Generic[OutgoingT, IncomingT]):
 
     @property
     def url(self) -> str:
-        return self._new_core().url()
+        return self._new_core().shown_url()
 
     async def handle(self) -> None:
         """Connect and handle messages until the connection closes."""

@@ -45,7 +45,7 @@ def open_socket(open_: Open) -> Any:
     try:
         ws = client.connect(open_.url, **open_.options)
     except _websockets.handshake_failures() as exc:
-        raise WebSocketConnectError(open_.url, exc) from exc
+        raise WebSocketConnectError(open_.shown_url or open_.url, exc) from exc
     # Entered as a context manager (websockets 17.1 warns otherwise); the connection
     # closes it, as ``__exit__`` would.
     return ws.__enter__()

@@ -228,8 +228,9 @@ def _channel(
         yield _change(
             "python-attribute-renamed", where, "", f"{old['attribute']} -> {new['attribute']}"
         )
-    for kind in ("path_params", "query_params"):
-        yield from _params(f"{where}: {kind.replace('_', ' ')[:-1]}", old[kind], new[kind])
+    for kind in ("path_params", "query_params", "header_params"):
+        what = f"{where}: {kind.replace('_', ' ')[:-1]}"
+        yield from _params(what, old.get(kind, {}), new.get(kind, {}))
     for side in ("client", "server"):
         yield from _events(side, where, old[f"{side}_events"], new[f"{side}_events"], models)
 

@@ -31,6 +31,11 @@ def surface(api: m.Api) -> dict[str, Any]:
         view = views[channel.module]
         helpers = {id(h.message): ".".join(path) for path, h in helper_paths(view)}
         channels[channel.key] = {
+            **(
+                {"header_params": {p.wire: _param(p) for p in channel.header_params}}
+                if channel.header_params  # (absent when none: older snapshots stay as they were)
+                else {}
+            ),
             "module": channel.module,
             "attribute": str(view.attr_path),
             "address": channel.path,

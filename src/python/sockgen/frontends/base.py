@@ -16,6 +16,7 @@ from ..input.refs import Location, Resolver
 from ..names.identifiers import AMBIGUOUS, RESERVED_ATTRIBUTES, RESERVED_CLASS_NAMES
 from ..names.naming import pascal, snake, unique
 from .schema import SchemaConverter
+from .security import Requirement, Security, read_security
 
 
 class FrontEnd:
@@ -63,14 +64,32 @@ class FrontEnd:
             )
         return params
 
-    def make_api(self, channels: list[m.Channel], base_url: str | None) -> m.Api:
+    def read_auth(self, security: list[Requirement]) -> Security:
+        """The credentials ``security`` names (read before the channels, whose handshake
+        headers must not repeat a credential's)."""
+        settings = self.config.stainless.get("client_settings")
+        opts = settings.get("opts") if isinstance(settings, Mapping) else None
+        package = re.sub(r"_(sdk|client)$", "", self.config.package)
+        return read_security(
+            self.resolver,
+            security,
+            opts if isinstance(opts, Mapping) else {},
+            package.upper(),
+            self.conv.warn,
+        )
+
+    def make_api(self, channels: list[m.Channel], base_url: str | None, auth: Security) -> m.Api:
         info = self.doc.get("info")
         info = info if isinstance(info, dict) else {}
         title = str(info.get("title") or self.root.doc.path.stem)
+        client_class = self._client_class(title)
         return m.Api(
             title=title,
             package=self.config.package,
-            client_class=self._client_class(title),
+            client_class=client_class,
+            security=auth.schemes,
+            security_optional=auth.optional,
+            client_options=auth.options,
             base_url=base_url,
             channels=channels,
             types=self.conv.types,

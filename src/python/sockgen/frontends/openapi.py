@@ -23,6 +23,7 @@ from ..names.naming import pascal, snake
 from .base import FrontEnd, query_params
 from .events import payload_message, plan
 from .schema import SchemaConverter
+from .security import requirements
 
 
 class Events(NamedTuple):
@@ -64,7 +65,14 @@ class OpenAPIFrontEnd(FrontEnd):
         if isinstance(servers, list) and servers and isinstance(servers[0], Mapping):
             url = str(servers[0].get("url", ""))
             base_url = url if "://" in url and "{" not in url else None
-        return self.make_api(channels, base_url)
+        reqs = requirements(
+            self.resolver,
+            self.doc.get("security"),
+            self.root.at("security"),
+            self.root.at("components", "securitySchemes"),
+            v3=False,
+        )
+        return self.make_api(channels, base_url, self.read_auth(reqs))
 
     def _resource_loc(self, path: tuple[str, ...]) -> Location:
         loc = self.cfg_root.at("resources", path[0])

@@ -33,7 +33,17 @@ from .algebra import (
     optional,
     refs,
 )
-from .api import Api, Channel, Encoding, Message, Param, UnionPlan
+from .api import (
+    Api,
+    AuthKind,
+    Channel,
+    ClientOption,
+    Encoding,
+    Message,
+    Param,
+    SecurityScheme,
+    UnionPlan,
+)
 from .sides import Evidence, Side, SideReport
 from .text import type_text
 
@@ -41,7 +51,9 @@ __all__ = [
     "ANY",
     "AliasDef",
     "Api",
+    "AuthKind",
     "Channel",
+    "ClientOption",
     "DictType",
     "Encoding",
     "Evidence",
@@ -57,6 +69,7 @@ __all__ = [
     "Param",
     "Prim",
     "PrimName",
+    "SecurityScheme",
     "Side",
     "SideReport",
     "TypeDef",

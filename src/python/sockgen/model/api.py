@@ -82,6 +82,37 @@ class Channel:
     event_name_separator: str | None = None
     resource_path: tuple[str, ...] = ()
     """Attribute path on the top-level client (``("beta", "realtime")``)."""
+    header_params: list[Param] = field(default_factory=list)
+    """Handshake headers ``connect()`` takes (ws binding ``headers``; a parameter whose
+    ``location`` is a header)."""
+
+
+AuthKind = Literal["bearer", "basic", "header", "query", "cookie"]
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    """How one security scheme of the spec authenticates the handshake."""
+
+    key: str
+    """Its key in ``securitySchemes``."""
+    kind: AuthKind
+    """``bearer``/``basic``: the ``Authorization`` header; ``header``, ``query``,
+    ``cookie``: an API key under ``name``."""
+    name: str
+    options: tuple[str, ...]
+    """The client options it sends (``api_key``; ``username`` and ``password``)."""
+    description: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class ClientOption:
+    """A credential the top-level client takes (``api_key=``), else reads from ``env``."""
+
+    name: str
+    env: str
+    description: str = ""
 
 
 @dataclass
@@ -106,3 +137,8 @@ class Api:
     """Named model -> the ``example``/``examples`` its schema gives."""
     side: SideReport | None = None
     """AsyncAPI: which side the document is written from, and the evidence."""
+    security: list[SecurityScheme] = field(default_factory=list)
+    """The schemes the handshake may use, in the spec's order: any one will do."""
+    security_optional: bool = False
+    """The spec allows connecting without credentials too."""
+    client_options: list[ClientOption] = field(default_factory=list)

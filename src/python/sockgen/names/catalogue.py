@@ -39,6 +39,8 @@ THIRD_PARTY = {
     "HandlerMethods": "sockgen_runtime",
     "NOT_GIVEN": "sockgen_runtime",
     "NotGiven": "sockgen_runtime",
+    "Scheme": "sockgen_runtime",
+    "Security": "sockgen_runtime",
     "SockgenModel": "sockgen_runtime",
     "UnknownEvent": "sockgen_runtime",
     "UnknownEvents": "sockgen_runtime",

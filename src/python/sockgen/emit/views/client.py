@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from ... import model as m
 from ...names.naming import pascal, unique
-from ..pycode import Code, ident
-from .common import attr_name
+from ..pycode import Code, ident, literal
+from .common import attr_name, md_inline
 from .connection import ChannelView
 
 
@@ -59,3 +59,73 @@ def resources(api: m.Api, views: dict[str, ChannelView]) -> list[ResourceNode]:
         return out
 
     return build_level(tree, ())
+
+
+@dataclass(frozen=True)
+class AuthView:
+    """The top-level clients' credentials: the spec's security schemes (``SECURITY``) and
+    the keyword arguments they read."""
+
+    schemes: list[Code]
+    """``Scheme(...)`` calls, in the spec's order."""
+    env: Code
+    """Option -> environment variable, a dict literal."""
+    optional: bool
+    options: list[tuple[Code, str]]
+    """Each keyword argument and what it is (raw text, for the docstring)."""
+    fake_arguments: Code
+    """Credentials the fake's clients pass (the first scheme's options, made up)."""
+    readme: list[Code]
+    """The README's list: each option, where it is sent, its variable (Markdown)."""
+
+    @property
+    def credentials(self) -> Code:
+        """The ``credentials=`` dict a client passes its base."""
+        pairs = ", ".join(f"{literal(str(name))}: {name}" for name, _ in self.options)
+        return Code("{" + pairs + "}")
+
+
+def auth_view(api: m.Api) -> AuthView | None:
+    if not api.security:
+        return None
+    env = {o.name: o.env for o in api.client_options}
+    return AuthView(
+        schemes=[
+            Code(
+                f"Scheme({literal(s.key)}, {literal(s.kind)}, {literal(s.name)}, "
+                f"{literal(tuple(s.options))})"
+            )
+            for s in api.security
+        ],
+        env=literal(env),
+        optional=api.security_optional,
+        options=[
+            (ident(o.name), f"{o.description}; defaults to the ``{o.env}`` environment variable")
+            for o in api.client_options
+        ],
+        readme=[_readme_line(api, o) for o in api.client_options],
+        fake_arguments=Code(
+            ", ".join(
+                f"{o}={literal('fake-' + o.replace('_', '-'))}" for o in api.security[0].options
+            )
+        ),
+    )
+
+
+#: Where each kind of scheme sends its credential, for the README.
+_WHERE = {
+    "bearer": "a bearer token (`Authorization: Bearer ...`)",
+    "basic": "HTTP basic authentication (`Authorization: Basic ...`)",
+    "header": "the `{}` header",
+    "query": "the `{}` query parameter",
+    "cookie": "the `{}` cookie",
+}
+
+
+def _readme_line(api: m.Api, option: m.ClientOption) -> Code:
+    scheme = next(s for s in api.security if option.name in s.options)
+    where = _WHERE[scheme.kind].format(md_inline(scheme.name))
+    return Code(
+        f"`{md_inline(option.name)}`: sent as {where} (scheme `{md_inline(scheme.key)}`); "
+        f"defaults to `{md_inline(option.env)}`"
+    )

@@ -103,6 +103,8 @@ class ChannelView:
     namespaces: list[Namespace]
     path_params: list[ConnectParam]
     query_params: list[ConnectParam]
+    header_params: list[ConnectParam]
+    """Typed handshake headers (all keyword arguments; None leaves one out)."""
     messages: ModelsModule
     message_exports: list[Code]
     """What the channel package takes from its messages module."""
@@ -121,7 +123,9 @@ class ChannelView:
             f"``{'async ' if is_async else ''}with``."
         ]
         parts += [
-            f"``{a.name}``: {a.text}" for a in [*self.path_params, *self.query_params] if a.text
+            f"``{a.name}``: {a.text}"
+            for a in [*self.path_params, *self.query_params, *self.header_params]
+            if a.text
         ]
         parts.append(
             '``unknown_events``: ``"deliver"`` to receive the events the spec does not '
@@ -169,6 +173,7 @@ def channel_view(
         namespaces=namespaces,
         path_params=[_connect_param(p) for p in channel.path_params],
         query_params=[_connect_param(p) for p in channel.query_params],
+        header_params=[_header_param(p) for p in channel.header_params],
         messages=messages,
         message_exports=from_messages,
         exports=exports,
@@ -244,6 +249,13 @@ def _connect_param(p: m.Param) -> ConnectParam:
         Code("") if p.required else Code("None"),
         description,
     )
+
+
+def _header_param(p: m.Param) -> ConnectParam:
+    """A handshake header as a keyword argument: required ones have no default."""
+    param = _connect_param(p)
+    text = f"{param.text} (the ``{p.wire}`` header)".strip()
+    return ConnectParam(param.name, param.wire, param.annotation, param.default, text)
 
 
 @dataclass

@@ -10,7 +10,7 @@ from ... import contract
 from ... import model as m
 from ...version import VERSION
 from ..pycode import Code, ident, literal
-from .client import ResourceNode, resources
+from .client import AuthView, ResourceNode, auth_view, resources
 from .common import headline, md_block, md_inline, plain_word
 from .connection import ChannelView, channel_view
 from .models import ModelsModule, models_module
@@ -55,6 +55,8 @@ class PackageView:
     example: Example | None
     readme_channels: list[ReadmeChannel]
     fakes: list[FakeChannelView]
+    auth: AuthView | None
+    """The credentials the clients take, when the spec names security schemes."""
 
     @property
     def fake_name(self) -> Code:
@@ -69,6 +71,30 @@ class PackageView:
             "from sockgen_runtime import UnknownEvent",
         ]
         return [Code(line) for line in sorted(lines)]
+
+    @property
+    def auth_doc(self) -> str:
+        """What the clients' docstring says of their credentials (raw text)."""
+        if self.auth is None:
+            return ""
+        lines = [f"``{name}``: {text}." for name, text in self.auth.options]
+        if not self.auth.optional:
+            lines.append(
+                "Without any of them the client refuses to be made (``MissingCredentialsError``)."
+            )
+        return "\n\n" + "\n\n".join(lines)
+
+    @property
+    def auth_md(self) -> list[Code]:
+        """The README's list of credentials: option, where it goes, its variable."""
+        return self.auth.readme if self.auth is not None else []
+
+    @property
+    def fake_auth_doc(self) -> str:
+        """What the fake's client makers say of the credentials they pass (raw text)."""
+        if self.auth is None:
+            return ""
+        return f", with made-up credentials ({self.auth.fake_arguments})"
 
     @property
     def own_resources(self) -> list[ResourceNode]:
@@ -119,6 +145,7 @@ def build(api: m.Api) -> PackageView:
         example=example(api, channels),
         readme_channels=channel_sections(api, channels),
         fakes=[fake_view(api, channel) for channel in api.channels],
+        auth=auth_view(api),
     )
 
 

@@ -18,7 +18,9 @@ def place_types(api: m.Api) -> dict[str, str]:
         roots = [msg.type for msg in [*channel.client_messages, *channel.server_messages]]
         roots += [msg.example_type for msg in channel.server_messages if msg.example_type]
         roots += [msg.example_type for msg in channel.client_messages if msg.example_type]
-        roots += [p.type for p in [*channel.path_params, *channel.query_params]]
+        roots += [
+            p.type for p in [*channel.path_params, *channel.query_params, *channel.header_params]
+        ]
         for name in _closure(api, roots):
             users[name].add(channel.module)
     return {

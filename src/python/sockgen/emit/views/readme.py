@@ -51,7 +51,7 @@ def example(api: m.Api, channels: list[ChannelView]) -> Example | None:
     channel, view = api.channels[0], channels[0]
     connect = [
         f"{p.name}={literal(sample(api, p.type, p.default))}"
-        for p in [*channel.path_params, *channel.query_params]
+        for p in [*channel.path_params, *channel.query_params, *channel.header_params]
         if p.required and p.default is m.MISSING
     ]
     call = sent = Code("")

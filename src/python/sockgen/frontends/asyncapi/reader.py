@@ -28,6 +28,7 @@ from ...names.naming import pascal
 from ..base import FrontEnd, param_name, query_params
 from ..events import payload_message, plan
 from ..schema import TAG_PREFERENCE, SchemaConverter, check_schema_format
+from ..security import Security, requirements
 from . import sides
 from .wording import pair_clues
 
@@ -55,6 +56,7 @@ class AsyncAPIFrontEnd(FrontEnd):
     ) -> None:
         super().__init__(root, resolver, conv, config)
         self.v3 = self.version.startswith("3.")
+        self.auth = Security([], True, [])
 
     # --- top level --------------------------------------------------------------
 
@@ -65,6 +67,14 @@ class AsyncAPIFrontEnd(FrontEnd):
         modules = channel_modules(str(k) for k in channels_node)
         directions = self._directions(channels_node)
         server = self._server()
+        reqs = requirements(
+            self.resolver,
+            server.node.get("security"),
+            server.at.at("security"),
+            self.root.at("components", "securitySchemes"),
+            self.v3,
+        )
+        self.auth = self.read_auth(reqs)
         channels = [
             self._channel(str(key), modules[str(key)], directions[str(key)], server)
             for key in channels_node
@@ -74,7 +84,7 @@ class AsyncAPIFrontEnd(FrontEnd):
             # a channel address that repeats the server's pathname already carries it
             if channels and all(c.path.startswith(server.pathname) for c in channels):
                 base_url = base_url[: len(base_url) - len(server.pathname)]
-        api = self.make_api(channels, base_url)
+        api = self.make_api(channels, base_url, self.auth)
         api.side = self.side.report()
         return api
 
@@ -333,13 +343,19 @@ class AsyncAPIFrontEnd(FrontEnd):
         client_msgs = self._messages(dirs.client, fern)
         server_msgs = self._messages(dirs.server, fern)
         forced = self.config.discriminator
+        path_params = self._path_params(chan, chan_loc, path)
+        query = self._query_params(chan, chan_loc, server)
+        headers = self._header_params(chan, chan_loc, server)
+        taken = {p.name for p in [*path_params, *query, *headers]}
+        extra_query, extra_headers = self._unplaced_params(chan, chan_loc, path, taken)
         return m.Channel(
             key=key,
             module=module,
             class_prefix=class_prefix(module),
             path=path,
-            path_params=self._path_params(chan, chan_loc, path),
-            query_params=self._query_params(chan, chan_loc, server),
+            path_params=path_params,
+            query_params=[*query, *extra_query],
+            header_params=[*headers, *extra_headers],
             client_messages=client_msgs,
             server_messages=server_msgs,
             client_union=plan(self.conv, client_msgs, chan_loc, forced),
@@ -394,6 +410,95 @@ class AsyncAPIFrontEnd(FrontEnd):
             return t, str(node.get("description") or "")
 
         return self.path_params(path, lookup)
+
+    def _header_params(
+        self, chan: Mapping[str, Any], at: Location, server: Server
+    ) -> list[m.Param]:
+        """The channel's ws binding ``headers``, else its server's: typed handshake headers."""
+        for node, where in ((chan, at), (server.node, server.at)):
+            headers = _ws_binding(node, "headers")
+            if headers is not None:
+                loc = where.at("bindings", "ws", "headers")
+                params = query_params(self.conv, headers, loc, self.resolver)
+                return [p for p in params if not self._credential_header(p.wire, loc)]
+        return []
+
+    def _credential_header(self, header: str, at: Location) -> bool:
+        """Whether a security scheme sends ``header`` (then the client's credential does,
+        said in a warning, and ``connect()`` does not take it)."""
+        for scheme in self.auth.schemes:
+            if (
+                scheme.kind in ("bearer", "basic", "header")
+                and scheme.name.lower() == header.lower()
+            ):
+                options = " and ".join(f"{o}=" for o in scheme.options)
+                self.conv.warn(
+                    at,
+                    f"the {header!r} header carries security scheme {scheme.key!r}: "
+                    f"the client's {options} sends it; connect() does not take it",
+                )
+                return True
+        return False
+
+    def _unplaced_params(
+        self, chan: Mapping[str, Any], at: Location, path: str, taken: set[str]
+    ) -> tuple[list[m.Param], list[m.Param]]:
+        """Channel parameters the address does not use: a header when their ``location``
+        says so, else query parameters (each with a warning saying so)."""
+        declared = chan.get("parameters")
+        if not isinstance(declared, Mapping):
+            return [], []
+        placed = set(re.findall(r"\{([^{}]+)\}", path))
+        query: list[m.Param] = []
+        headers: list[m.Param] = []
+        for wire in declared:
+            if str(wire) in placed:
+                continue
+            loc = at.at("parameters", str(wire))
+            node, loc = self.resolver.deref(declared[wire], loc)
+            node = node if isinstance(node, Mapping) else {}
+            location = str(node.get("location") or "")
+            header = location.startswith("$message.header#/")
+            name = location.split("#/", 1)[1] if header else str(wire)
+            if header and self._credential_header(name, loc):
+                continue
+            if location.startswith("$message.payload"):
+                self.conv.warn(
+                    loc,
+                    f"parameter {wire!r} is read from each message's payload "
+                    f"({location}); connect() does not take it",
+                )
+                continue
+            param = self._param(node, loc, str(wire), name, taken)
+            (headers if header else query).append(param)
+            where = f"the {name!r} handshake header" if header else "a query parameter"
+            self.conv.warn(
+                loc,
+                f"parameter {wire!r} is not in the address {path}; "
+                f"connect() takes it as {where} ({param.name}=)",
+            )
+        return query, headers
+
+    def _param(
+        self, node: Mapping[str, Any], loc: Location, key: str, wire: str, taken: set[str]
+    ) -> m.Param:
+        """An optional ``connect()`` keyword from an AsyncAPI Parameter Object (named after
+        its ``key``, sent as ``wire``)."""
+        if "schema" in node:  # 2.x
+            t: m.TypeRef = self.conv.convert(node["schema"], loc.at("schema"), pascal(wire))
+        elif isinstance(node.get("enum"), list):
+            t = m.LiteralType(tuple(str(v) for v in node["enum"]))
+        else:
+            t = m.Prim("str")
+        default = node.get("default", m.MISSING)
+        return m.Param(
+            param_name(key, taken),
+            wire,
+            t,
+            False,
+            str(node.get("description") or ""),
+            default=str(default) if default is not m.MISSING else m.MISSING,
+        )
 
     def _query_params(self, chan: Mapping[str, Any], at: Location, server: Server) -> list[m.Param]:
         """The channel's ws binding query, else its server's, plus what the server URL needs."""
@@ -457,9 +562,14 @@ def _usable_url(url: str) -> bool:
 
 
 def _ws_query(node: Mapping[str, Any]) -> Any:
+    return _ws_binding(node, "query")
+
+
+def _ws_binding(node: Mapping[str, Any], key: str) -> Any:
+    """A ws binding's ``query`` or ``headers`` schema, or None."""
     bindings = node.get("bindings") or {}
     ws = bindings.get("ws") if isinstance(bindings, Mapping) else None
-    return ws.get("query") if isinstance(ws, Mapping) else None
+    return ws.get(key) if isinstance(ws, Mapping) else None
 
 
 @dataclass
