@@ -204,7 +204,7 @@ def test_inspect_shows_the_side_its_evidence_and_each_channels_events(
     lines = out.splitlines()
     assert lines[0] == "chat.asyncapi.yaml: Chat 1.0.0"
     assert lines[1] == "  written from the server's side (decided on the evidence below)"
-    assert "    - operation 'handle_join' receives and answers a reply (so it is a server)" in out
+    assert "    - 'join' is confirmed by 'joined' (at /components/messages/join, weight 2)" in out
     assert "  evidence for the client's side (total 0):\n    (none)" in out
     channel = out[out.index("channel 'room'") :]
     assert channel.splitlines()[:5] == [

@@ -109,7 +109,8 @@ def test_the_same_api_written_by_the_server_gives_the_same_sdk(tmp_path: Path) -
 
 
 def test_replies_say_who_asks(tmp_path: Path) -> None:
-    """A ``send`` with a ``reply`` is a client asking; a ``receive`` with one, a server answering."""
+    """A ``send`` with a ``reply`` is a client asking. A ``receive`` with one says nothing by
+    itself (clients answer too: acknowledgements): that document is refused."""
     data = asyncapi3(
         {"a": {"payload": obj("op", "a")}, "b": {"payload": obj("op", "b")}},
         {
@@ -123,11 +124,13 @@ def test_replies_say_who_asks(tmp_path: Path) -> None:
             )
         },
     )
-    for doc, side in ((data, "client"), (mirror(data), "server")):
-        path, _ = write_spec(tmp_path, doc)
-        api, _ = build_api(path)
-        assert api.side is not None and api.side.side == side
-        assert sides(api) == {"live": (["a"], ["b"])}
+    path, _ = write_spec(tmp_path, data)
+    api, _ = build_api(path)
+    assert api.side is not None and api.side.side == "client"
+    assert sides(api) == {"live": (["a"], ["b"])}
+    path, _ = write_spec(tmp_path, mirror(data))
+    with pytest.raises(SpecError, match="cannot tell which side"):
+        build_api(path)
 
 
 # --- class 2: AsyncAPI 2.x summaries read backwards --------------------------------------------
@@ -264,9 +267,15 @@ def test_the_cli_exits_2_naming_direction(
 
 def test_conflicting_evidence_is_refused_and_both_sides_are_named(tmp_path: Path) -> None:
     data = asyncapi3(
-        {"req": {"payload": obj("t", "request")}, "res": {"payload": obj("t", "response")}},
         {
-            # the names say the application is a server, the title says it is a client
+            "req": {"payload": obj("t", "request")},
+            "res": {
+                "description": "Sent by the server when the work is done.",
+                "payload": obj("t", "response"),
+            },
+        },
+        {
+            # a sentence says the application is the server, the title that it is a client
             "one": op("receive", "req"),
             "two": op("send", "res"),
         },
@@ -277,7 +286,56 @@ def test_conflicting_evidence_is_refused_and_both_sides_are_named(tmp_path: Path
         build_api(path)
     message = str(info.value)
     assert "for client: title 'Acme WebSocket Client'" in message
-    assert "for server: message" in message
+    assert "for server: message description says 'sent by the server'" in message
+
+
+def test_name_hints_never_outweigh_a_sentence(tmp_path: Path) -> None:
+    """The title says client; the names (``req``, ``response``) hint server: the title
+    decides. Written the other way (a sentence for the server), the sentence decides."""
+    messages: dict[str, dict[str, Any]] = {
+        "req": {"payload": obj("t", "request")},
+        "res": {"payload": obj("t", "response")},
+    }
+    ops = {"one": op("receive", "req"), "two": op("send", "res")}
+    path, _ = write_spec(tmp_path, asyncapi3(messages, ops, title="Acme WebSocket Client"))
+    api, _ = build_api(path)
+    assert api.side is not None and api.side.side == "client"
+    assert sides(api) == {"live": (["res"], ["req"])}
+    told = copy.deepcopy(messages)
+    told["req"]["description"] = "Sent by the server to ask for work."
+    path, _ = write_spec(tmp_path, asyncapi3(told, ops))
+    api, _ = build_api(path)
+    assert api.side is not None and api.side.side == "client"  # it receives what servers send
+    assert sides(api) == {"live": (["res"], ["req"])}
+
+
+def test_a_client_that_acknowledges_is_a_client(tmp_path: Path) -> None:
+    """A 3.0 document titled "... Client" whose ``receive`` operation has a ``reply`` (an
+    acknowledgement): the reply is no server evidence, the title decides."""
+    data = asyncapi3(
+        {
+            "job": {"payload": obj("type", "job")},
+            "ack": {"payload": obj("type", "ack")},
+            "hello": {"payload": obj("type", "hello")},
+        },
+        {
+            "receiveJob": op(
+                "receive",
+                "job",
+                reply={
+                    "channel": {"$ref": "#/channels/live"},
+                    "messages": [{"$ref": "#/channels/live/messages/ack"}],
+                },
+            ),
+            "sendHello": op("send", "hello"),
+        },
+        title="Worker Queue Client",
+    )
+    path, _ = write_spec(tmp_path, data)
+    api, _ = build_api(path)
+    assert api.side is not None and api.side.side == "client"
+    assert sides(api) == {"live": (["ack", "hello"], ["job"])}
+    assert not [e for e in api.side.evidence if "reply" in e.why]
 
 
 @pytest.mark.parametrize("side", ["client", "server"])
@@ -337,3 +395,76 @@ def test_corpus_documents_written_the_other_way(tmp_path: Path, case: CorpusSpec
     assert sides(mirrored) == sides(api)
     if api.side is not None and mirrored.side is not None and api.side.source == "evidence":
         assert mirrored.side.side != api.side.side
+
+
+# --- class 4: AsyncAPI 2.x, what each verb carries -------------------------------------------
+
+
+def control_2x(summary: str) -> dict[str, Any]:
+    """A receive-only 2.x document of a client agent: three channels whose ``subscribe``
+    carries two control commands (shared, through ``components``) and whose title says
+    "Client"."""
+    return {
+        "asyncapi": "2.6.0",
+        "info": {"title": "Mesh Peer Agent Client", "version": "1"},
+        "channels": {
+            f"/control/{n}": {
+                "subscribe": {
+                    "summary": summary,
+                    "message": {
+                        "oneOf": [
+                            {"$ref": "#/components/messages/delete_peer"},
+                            {"$ref": "#/components/messages/init"},
+                        ]
+                    },
+                }
+            }
+            for n in ("a", "b", "c")
+        },
+        "components": {
+            "messages": {
+                "delete_peer": {
+                    "summary": "Delete a peer from the mesh",
+                    "payload": obj("type", "delete_peer"),
+                },
+                "init": {"summary": "Initialize the agent", "payload": obj("type", "init")},
+            }
+        },
+    }
+
+
+def test_2x_verbs_say_what_they_carry_and_the_author_says_nothing(tmp_path: Path) -> None:
+    """``subscribe`` summaries that say "Receive ..." follow the convention exactly: the
+    client receives these commands, whatever the names and the title hint."""
+    path, _ = write_spec(tmp_path, control_2x("Receive control commands"))
+    api, warnings = build_api(path)
+    assert api.side is not None and api.side.side == "server"
+    for channel in sides(api).values():
+        assert channel == ([], ["delete_peer", "init"])
+    assert not [e for e in api.side.evidence if "title" in e.why]
+    assert not [w for w in warnings if "side" in w.message]
+    # each piece of evidence once, however many channels share the message
+    whys = [e.why for e in api.side.evidence]
+    assert len(whys) == len(set(whys))
+    assert sum("'delete_peer'" in why for why in whys) == 1
+    # written the other way: "Send ..." on subscribe says it carries what the client sends
+    path, _ = write_spec(tmp_path, control_2x("Send control commands"))
+    api, _ = build_api(path)
+    assert api.side is not None and api.side.side == "client"
+    for channel in sides(api).values():
+        assert channel == (["delete_peer", "init"], [])
+
+
+def test_2x_publish_summaries_are_read_the_same_way(tmp_path: Path) -> None:
+    doc = asyncapi2(
+        {"summary": "Send a chat message", "message": {"payload": obj("type", "chat")}},
+        {"summary": "Receive chat events", "message": {"payload": obj("type", "chat_event")}},
+    )
+    path, _ = write_spec(tmp_path, doc)
+    api, _ = build_api(path)
+    assert api.side is not None and api.side.side == "server"
+    assert sides(api) == {"/s": (["chat"], ["chat_event"])}
+    path, _ = write_spec(tmp_path, mirror(doc))  # the verbs now say the other thing
+    api, _ = build_api(path)
+    assert api.side is not None and api.side.side == "client"
+    assert sides(api) == {"/s": (["chat"], ["chat_event"])}

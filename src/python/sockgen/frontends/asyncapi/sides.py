@@ -11,15 +11,21 @@ decided from evidence, and refused when the evidence is weak:
   phrases in summaries and descriptions, names and tag values, pairs such as
   ``X``/``XResponse``; each clue about a message, read together with whether
   the application sends it, supports one side;
-- the shape of operations: a ``receive`` operation with a ``reply`` answers
-  requests (a server), a ``send`` operation with a ``reply`` makes them (a
-  client);
+- the shape of operations: a ``send`` operation with a ``reply`` makes
+  requests (a client); a ``receive`` with one says nothing (clients answer
+  too);
+- 2.x: the verb an operation's summary opens with (``Receive ...`` on
+  ``subscribe``): 2.x summaries are written for the party that subscribes or
+  publishes, so it says what the verb carries;
 - a channel whose one direction carries far more message types than the
   other (servers emit many event types, clients send few);
-- ``info`` that calls the application a client;
+- 3.0 ``info`` that calls the application a client (in 2.x the author says
+  nothing of what the verbs carry);
 - for 2.x documents, the convention that they describe servers.
 
-The config's (or the command line's) ``direction`` overrides everything. An
+Each piece of evidence counts once. Sentences and structures (weight 2 and up)
+decide first; name hints join only when those do not. The config's (or the
+command line's) ``direction`` overrides everything. An
 operation whose own explicit evidence contradicts the document's side is read
 from the other side, with a warning.
 """
@@ -53,6 +59,13 @@ MIN_RATIO = 3.0
 OP_FLIP_WEIGHT = 3.0
 #: A message with no operation goes to the side its clues favour by at least this much.
 MESSAGE_WEIGHT = 0.8
+#: Evidence at least this heavy is a sentence or a structure (a phrase, a reply, a pair of
+#: names, the title): when it decides on its own, name hints cannot turn it around.
+STRONG = 2.0
+#: 2.x operation summaries that open with one of these say which way their verb carries.
+#: (Not ``subscribe`` or ``get``: in request APIs those are commands the client sends.)
+_RECEIVE_VERBS = frozenset("receive receives listen consume".split())
+_SEND_VERBS = frozenset("send sends publish submit post push emit".split())
 
 
 @dataclass(frozen=True)
@@ -160,16 +173,39 @@ def channel_pairs(
     return out
 
 
+def _verb_evidence(op: Operation) -> Evidence | None:
+    """A 2.x operation whose summary opens with a verb (``Receive control commands``):
+    written, as 2.x summaries are, for the party that subscribes or publishes. That says
+    which way the verb carries its messages, and so which side the document takes."""
+    for what, text in op.texts:
+        if what not in ("summary", "description"):
+            continue
+        first = (text.split() or [""])[0].lower().strip(".,:;")
+        if first in _RECEIVE_VERBS or first in _SEND_VERBS:
+            receives = first in _RECEIVE_VERBS  # (the client receives: server to client)
+            side: Side = "server" if receives == op.app_sends else "client"
+            verb = "subscribe" if op.app_sends else "publish"
+            carries = "what the server sends" if receives else "what the client sends"
+            why = f"2.x {verb} operation {op.key!r}: its {what} opens with {first!r}, so it carries {carries}"
+            return Evidence(side, 3.0, why, op.at)
+    return None
+
+
 def _op_evidence(
     op: Operation,
     facts: dict[Location, MessageFacts],
     pairs: dict[tuple[str, Location], Clue],
+    v2: bool = False,
 ) -> tuple[list[Evidence], list[Evidence]]:
-    """(explicit, all) evidence from one operation: explicit is phrases and reply structure."""
+    """(explicit, all) evidence from one operation: explicit is phrases and reply structure
+    (and, in 2.x, the verb its summary opens with)."""
     explicit: list[Evidence] = []
     found: list[Evidence] = []
     op_clues = _prose(op.texts, "operation")
-    gists = _gists(op.texts, "operation")
+    verb = _verb_evidence(op) if v2 else None
+    if verb is not None:
+        explicit.append(verb)
+    gists = _gists(op.texts, "operation") if verb is None else []  # the verb says more
     for reply, locs in ((False, op.messages), (True, op.replies)):
         app_sends = op.app_sends != reply
         for loc in locs:
@@ -186,11 +222,11 @@ def _op_evidence(
             extra = (op.key,) if op.named and len(op.messages) + len(op.replies) == 1 else ()
             for clue in message_clues(facts[loc], pairs.get((op.channel, loc)), extra):
                 found.append(Evidence(_side_for(clue.way, app_sends), clue.weight, clue.why, loc))
-    if op.has_reply:
-        side: Side = "client" if op.app_sends else "server"
-        verb = "sends and awaits" if op.app_sends else "receives and answers"
+    if op.has_reply and op.app_sends:  # (clients answer too: acknowledgements say nothing)
         explicit.append(
-            Evidence(side, 2.5, f"operation {op.key!r} {verb} a reply (so it is a {side})", op.at)
+            Evidence(
+                "client", 2.5, f"operation {op.key!r} sends and awaits a reply (a client)", op.at
+            )
         )
     return explicit, explicit + found
 
@@ -287,7 +323,8 @@ def decide(
     decision = SideDecision("server", "evidence", evidence)
     # operations whose own words settle their side (uncontested explicit evidence)
     own = {op.at: side for op in doc.ops if (side := _own_side(by_op[op.at][0])) is not None}
-    winner = _winner(evidence)
+    # sentences and structure first: name hints never outweigh a sentence
+    winner = _winner([e for e in evidence if e.weight >= STRONG]) or _winner(evidence)
     if winner is None:
         # a document that mixes: decide the rest without the operations that say their side
         rest = [e for e in evidence if not any(e in by_op[at][1] for at in own)]
@@ -313,11 +350,13 @@ def _gather(
     evidence: list[Evidence] = []
     by_op: dict[Location, tuple[list[Evidence], list[Evidence]]] = {}
     for op in doc.ops:
-        by_op[op.at] = _op_evidence(op, doc.facts, pairs)
+        by_op[op.at] = _op_evidence(op, doc.facts, pairs, doc.v2)
         evidence.extend(by_op[op.at][1])
     evidence.extend(_imbalance(doc.ops))
     evidence.extend(_one_way(doc.ops))
-    info = info_clue(doc.title, doc.description)
+    # who wrote a 2.x document says nothing of what its verbs carry (a client's own 2.x
+    # document usually follows the convention)
+    info = info_clue(doc.title, doc.description) if not doc.v2 else None
     if info is not None:
         evidence.append(Evidence(info[0], info[1], info[2], doc.root.at("info")))
     if doc.v2:
@@ -326,6 +365,8 @@ def _gather(
             "('publish' = what clients send to it)"
         )
         evidence.append(Evidence("server", 2.0, convention, doc.root))
+    # each piece of evidence counts once, however many channels share its message
+    evidence = list({(e.side, e.why, e.at): e for e in evidence}.values())
     evidence.sort(key=lambda e: (-e.weight, e.side, e.at.pointer, e.why))
     return evidence, by_op
 
