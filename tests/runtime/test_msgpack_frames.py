@@ -13,7 +13,13 @@ import pytest
 from pydantic import Field, TypeAdapter
 from runtime.drivers import TRANSPORTS, open_driver
 from runtime.wsserver import WsServer, record
-from sockgen_runtime import ChannelSpec, InvalidMessage, SockgenModel, UnknownEvent
+from sockgen_runtime import (
+    AsyncHandlerClient,
+    ChannelSpec,
+    InvalidMessage,
+    SockgenModel,
+    UnknownEvent,
+)
 from sockgen_runtime.testing import FakeChannelSpec, FakeError, FakeServer
 from websockets.asyncio.server import ServerConnection
 
@@ -198,3 +204,54 @@ async def test_the_fake_speaks_msgpack_both_ways() -> None:
         with pytest.raises(FakeError, match="no client event"):
             await peer.expect()
         await conn.close()
+
+
+class TradesHandler(AsyncHandlerClient[Union[Order, Blob, Ping], Union[Filled, Tick]]):
+    """The Chanx-style handler class on the mixed channel (what ``client.py`` generates)."""
+
+    channel = channel("mixed")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.seen: list[Any] = []
+
+    async def send_init_message(self) -> None:
+        await self.send_message(Blob(data=b"\x07", at=AT))
+        await self.send_message(Order(symbol="X"))
+
+    async def handle_message(self, message: Union[Filled, Tick]) -> None:
+        self.seen.append(message)
+
+    async def handle_raw_data(self, message: bytes) -> None:
+        self.seen.append(message)
+
+
+@pytest.mark.parametrize("transport", ["websockets", "picows"])
+@pytest.mark.asyncio
+async def test_the_handler_class_speaks_both_encodings(
+    server: WsServer, transport: Literal["websockets", "picows"]
+) -> None:
+    received: list[str | bytes] = []
+
+    async def script(ws: ServerConnection, index: int) -> None:
+        received.extend([await ws.recv(), await ws.recv()])
+        for frame in (
+            msgpack.packb({"type": "tick", "seq": 5, "payload": b""}),
+            b"\x00\x01",
+            '{"type":"filled","price":3.0}',
+        ):
+            await ws.send(frame)
+        await ws.close()
+
+    server.script = script
+    client = TradesHandler(
+        f"127.0.0.1:{server.port}",
+        protocol="ws",
+        path_params={"room_id": "r"},
+        transport=transport,
+    )
+    await client.handle()
+    blob, order = received
+    assert msgpack.unpackb(blob) == {"type": "blob", "data": b"\x07", "at": "2024-05-01T12:30:00Z"}
+    assert json.loads(order) == {"type": "order", "symbol": "X"}
+    assert client.seen == [Tick(seq=5, payload=b""), b"\x00\x01", Filled(price=3.0)]
