@@ -221,6 +221,7 @@ def test_each_wheel_requires_exactly_what_its_users_need(adopted: Adopted) -> No
     assert sorted(runtime["Provides-Extra"]) == sorted(EXTRAS)
     assert sorted(runtime["Requires-Dist"]) == sorted(
         [
+            "msgpack<2,>=1.1",  # MessagePack frames (imported when a channel has them)
             "pydantic-core",  # imported directly (to_jsonable_python)
             "pydantic<3,>=2.11",
             "typing-extensions>=4.12",
