@@ -174,7 +174,36 @@ def to_msgpack(message: str) -> Callable[[Doc], None]:
     return edit
 
 
+def with_reply(correlated: bool) -> Callable[[Doc], None]:
+    """``order`` answered by ``filled`` (matched by ``symbol`` when ``correlated``)."""
+
+    def edit(doc: Doc) -> None:
+        doc["operations"]["sendOrder"]["reply"] = {
+            "channel": {"$ref": "#/channels/trades"},
+            "messages": [{"$ref": "#/channels/trades/messages/filled"}],
+        }
+        if correlated:
+            for name in ("order", "filled"):
+                doc["channels"]["trades"]["messages"][name]["correlationId"] = {
+                    "location": "$message.payload#/symbol"
+                }
+
+    return edit
+
+
+def drop_reply(doc: Doc) -> None:
+    del doc["operations"]["sendOrder"]["reply"]
+
+
+def drop_correlation(doc: Doc) -> None:
+    for name in ("order", "filled"):
+        del doc["channels"]["trades"]["messages"][name]["correlationId"]
+
+
 CASES: dict[str, Callable[[Doc], None]] = {
+    "client-event-reply-added": with_reply(False),
+    "client-event-reply-changed": drop_reply,
+    "client-event-reply-correlation-changed": drop_correlation,
     "client-event-encoding-changed": to_msgpack("order"),
     "server-event-encoding-changed": to_msgpack("filled"),
     "client-event-removed": drop_message("order"),
@@ -210,7 +239,11 @@ CASES: dict[str, Callable[[Doc], None]] = {
     "python-class-renamed": rename_model,
 }
 #: Cases whose old document is not the base one.
-OLD = {"channel-removed": add_channel}
+OLD = {
+    "channel-removed": add_channel,
+    "client-event-reply-changed": with_reply(False),
+    "client-event-reply-correlation-changed": with_reply(True),
+}
 #: Rules that only a surface edited by hand, or a spec change this small document cannot
 #: make, produces; each still has a test below.
 BY_HAND = {

@@ -41,7 +41,15 @@ def event_line(msg: m.Message) -> str:
     tag = f" [{msg.tag[0]}={msg.tag[1]!r}]" if msg.tag else ""
     usual = msg.content_type == _USUAL.get(msg.encoding)
     encoding = msg.encoding if usual else f"{msg.encoding}, {msg.content_type}"
-    return f"{msg.event}{tag} -> {m.type_text(msg.type)} ({encoding})"
+    return f"{msg.event}{tag} -> {m.type_text(msg.type)} ({encoding}){_reply_text(msg.reply)}"
+
+
+def _reply_text(reply: m.Reply | None) -> str:
+    """``; reply: Pong, matched by reqid`` (or ``the next one``)."""
+    if reply is None:
+        return ""
+    how = f"matched by {reply.correlation}" if reply.correlation else "the next one answers"
+    return f"; reply: {' | '.join(reply.messages)}, {how}"
 
 
 def _params(params: list[m.Param]) -> str:

@@ -30,6 +30,17 @@ RULES: dict[str, tuple[Severity, Direction, str]] = {
     "client-event-added": ("info", "client-to-server", "a new event the client can send"),
     "client-event-tag-changed": ("breaking", "client-to-server", "old clients send the old tag"),
     "client-event-type-changed": ("breaking", "client-to-server", "what callers pass changed"),
+    "client-event-reply-added": ("info", "server-to-client", "the spec now pairs it with a reply"),
+    "client-event-reply-changed": (
+        "breaking",
+        "server-to-client",
+        "code that reads the reply gets another type",
+    ),
+    "client-event-reply-correlation-changed": (
+        "breaking",
+        "client-to-server",
+        "old clients pair requests and replies by another id",
+    ),
     "client-event-encoding-changed": (
         "breaking",
         "client-to-server",
@@ -293,6 +304,7 @@ def _event(
         yield from _moved(side, a["class"], b["class"], models)
     elif a["type"] != b["type"]:
         yield _change(f"{side}-event-type-changed", here, pointer, f"{a['type']} -> {b['type']}")
+    yield from _reply(side, here, pointer, a.get("reply"), b.get("reply"))
     old_encoding, new_encoding = a.get("encoding", "json"), b.get("encoding", "json")
     if old_encoding != new_encoding:
         detail = f"{old_encoding} -> {new_encoding}"
@@ -300,6 +312,23 @@ def _event(
     if a.get("helper") != b.get("helper") and a.get("helper"):
         detail = f"conn.{a.get('helper')}() -> conn.{b.get('helper')}()"
         yield _change("python-helper-renamed", here, pointer, detail)
+
+
+def _reply(
+    side: str, here: str, pointer: str, old: dict[str, Any] | None, new: dict[str, Any] | None
+) -> Iterator[Change]:
+    """A request's reply: its type (a reply added or dropped changes it too) and its id."""
+    if side != "client" or old == new:
+        return
+    old_type, new_type = (old or {}).get("type"), (new or {}).get("type")
+    if old_type is None:  # (also a snapshot older than replies: nothing breaks)
+        yield _change("client-event-reply-added", here, pointer, f"reply {new_type}")
+    elif old_type != new_type:
+        detail = f"{old_type or 'no reply'} -> {new_type or 'no reply'}"
+        yield _change("client-event-reply-changed", here, pointer, detail)
+    elif (old or {}).get("correlation") != (new or {}).get("correlation"):
+        detail = f"{(old or {}).get('correlation')} -> {(new or {}).get('correlation')}"
+        yield _change("client-event-reply-correlation-changed", here, pointer, detail)
 
 
 _LITERALS = re.compile(r"Literal\[[^\]]*\]")

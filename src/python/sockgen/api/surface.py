@@ -145,6 +145,11 @@ def _event(api: m.Api, msg: m.Message, helper: str | None) -> dict[str, Any]:
     }
     if msg.encoding != "json":  # (absent for JSON: snapshots of JSON APIs stay as they were)
         out["encoding"] = msg.encoding
+    if msg.reply is not None:  # (likewise absent without one)
+        out["reply"] = {
+            "type": " | ".join(msg.reply.messages),
+            "correlation": msg.reply.correlation,
+        }
     if helper is not None:
         out["helper"] = helper
     return out

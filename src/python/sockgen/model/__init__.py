@@ -41,6 +41,7 @@ from .api import (
     Encoding,
     Message,
     Param,
+    Reply,
     SecurityScheme,
     UnionPlan,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "Param",
     "Prim",
     "PrimName",
+    "Reply",
     "SecurityScheme",
     "Side",
     "SideReport",

@@ -20,6 +20,20 @@ class Param:
     default: object = MISSING
 
 
+@dataclass(frozen=True)
+class Reply:
+    """What answers a client event: the spec's ``reply``, and how the two are paired."""
+
+    messages: tuple[str, ...]
+    """The class names of the server events that answer it."""
+    channel: str
+    """The key of the channel they arrive on."""
+    correlation: str | None
+    """The payload property that carries the same id in the request and in its reply
+    (``correlationId: $message.payload#/reqid``); None: the next reply answers."""
+    source: str = ""
+
+
 Encoding = Literal["json", "msgpack", "text", "binary"]
 """How a message is framed: JSON text, a MessagePack binary frame, the bare text (a
 ``text/plain`` string), or raw bytes (audio, or a format sockgen does not decode)."""
@@ -44,6 +58,10 @@ class Message:
     example_type: TypeRef | None = None
     """What the examples are checked against when it is not ``type`` (a payload union split into events)."""
     source: str = ""
+    correlation: str | None = None
+    """The payload property its ``correlationId`` names (top level only), if any."""
+    reply: Reply | None = None
+    """A client event's reply, when the spec pairs them."""
 
     @property
     def binary(self) -> bool:

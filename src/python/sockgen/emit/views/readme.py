@@ -24,6 +24,8 @@ class ReadmeChannel:
     """(``sends``/``receives``, event, type, tag)."""
     helper_names: Code
     """The send helpers (``conn.join(...)``, ...)."""
+    replies: list[Code]
+    """Each request the spec pairs with a reply: ``ping`` is answered by ``Pong``... (Markdown)."""
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,7 @@ def channel_sections(api: m.Api, views: list[ChannelView]) -> list[ReadmeChannel
             helper_names=Code(
                 ", ".join(f"`conn.{'.'.join(path)}(...)`" for path, _ in helper_paths(view))
             ),
+            replies=[_reply_line(msg) for msg in channel.client_messages if msg.reply],
         )
         for channel, view in zip(api.channels, views, strict=True)
     ]
@@ -176,3 +179,15 @@ def _table(channel: m.Channel) -> list[tuple[str, Code, Code, Code]]:
                 model = Code("binary frame")
             rows.append((direction, md_cell(msg.event), model, tag))
     return rows
+
+
+def _reply_line(msg: m.Message) -> Code:
+    """``join`` is answered by ``Joined`` (the same ``reqid``)."""
+    assert msg.reply is not None
+    answers = " or ".join(f"`{md_inline(name)}`" for name in msg.reply.messages)
+    how = (
+        f"with the same `{md_inline(msg.reply.correlation)}`"
+        if msg.reply.correlation
+        else "the next one that arrives"
+    )
+    return Code(f"`{md_inline(msg.event)}` is answered by {answers}, {how}")

@@ -57,6 +57,8 @@ class AsyncAPIFrontEnd(FrontEnd):
         super().__init__(root, resolver, conv, config)
         self.v3 = self.version.startswith("3.")
         self.auth = Security([], True, [])
+        self.requests: dict[Location, tuple[str, tuple[Location, ...]]] = {}
+        """A client request's message -> the channel and the messages of its reply."""
 
     # --- top level --------------------------------------------------------------
 
@@ -79,6 +81,7 @@ class AsyncAPIFrontEnd(FrontEnd):
             self._channel(str(key), modules[str(key)], directions[str(key)], server)
             for key in channels_node
         ]
+        self._link_replies(channels)
         base_url = server.base_url
         if base_url and self.v3 and server.pathname not in ("", "/"):
             # a channel address that repeats the server's pathname already carries it
@@ -166,6 +169,9 @@ class AsyncAPIFrontEnd(FrontEnd):
                 out[op.channel].add(locs, to_server)
                 for loc in locs:
                     known.setdefault(loc, to_server)
+            if op.replies and self.side.client_sends(op):  # a client's request and its reply
+                for loc in op.messages:
+                    self.requests.setdefault(loc, (op.reply_channel or op.channel, op.replies))
         for key in channels:
             self._unowned(str(key), out[str(key)], known)
         return out
@@ -269,6 +275,7 @@ class AsyncAPIFrontEnd(FrontEnd):
             messages = self._op_messages(node, at, key)
             reply = node.get("reply")
             replies: list[Location] = []
+            reply_key = key
             if reply is not None:
                 reply, reply_at = self.resolver.deref(reply, at.at("reply"))
                 if not isinstance(reply, Mapping):
@@ -288,6 +295,7 @@ class AsyncAPIFrontEnd(FrontEnd):
                     messages=tuple(messages),
                     replies=tuple(replies),
                     has_reply=reply is not None,
+                    reply_channel=reply_key,
                     texts=_texts(node),
                 )
             )
@@ -391,9 +399,69 @@ class AsyncAPIFrontEnd(FrontEnd):
                 examples=examples,
                 content_type=node.get("contentType") or self.doc.get("defaultContentType"),
             ):
+                msg.correlation = self._correlation(node, target)
                 if all(existing.name != msg.name for existing in out):
                     out.append(msg)
         return out
+
+    def _correlation(self, node: Mapping[str, Any], at: Location) -> str | None:
+        """The payload property a message's ``correlationId`` names (top level only)."""
+        if "correlationId" not in node:
+            return None
+        found, loc = self.resolver.deref(node["correlationId"], at.at("correlationId"))
+        location = str(found.get("location") or "") if isinstance(found, Mapping) else ""
+        prefix = "$message.payload#/"
+        path = location[len(prefix) :].split("/") if location.startswith(prefix) else []
+        if len(path) != 1 or not path[0]:
+            self.conv.warn(
+                loc.at("location"),
+                f"correlationId {location!r} is not a top-level payload property: requests "
+                "and replies are paired in order",
+            )
+            return None
+        return path[0].replace("~1", "/").replace("~0", "~")
+
+    def _wires(self, msg: m.Message) -> set[str]:
+        """The wire names of a message's payload properties (none unless it is a model)."""
+        model = self.conv.model_of(msg.type)
+        return {f.wire for f in model.fields} if model is not None else set()
+
+    def _link_replies(self, channels: list[m.Channel]) -> None:
+        """Each client request the operations pair with a reply gets its :class:`Reply`."""
+        by_source: dict[str, list[m.Message]] = {}
+        for channel in channels:
+            for msg in [*channel.client_messages, *channel.server_messages]:
+                by_source.setdefault(msg.source, []).append(msg)
+        for request_at, (channel_key, reply_locs) in self.requests.items():
+            replies = [
+                msg
+                for loc in reply_locs
+                for msg in by_source.get(str(self._target(loc).at("payload")), [])
+            ]
+            requests = by_source.get(str(request_at.at("payload")), [])
+            if not replies or not requests:
+                continue
+            correlations = {msg.correlation for msg in [*requests, *replies]}
+            field = next(iter(correlations)) if len(correlations) == 1 else None
+            asked = {msg.correlation for msg in requests}
+            if len(asked) == 1 and None not in asked:  # the replies carry the request's id
+                wire = next(iter(asked))
+                if all(wire in self._wires(msg) for msg in replies):
+                    field, correlations = wire, {wire}
+            if len(correlations) > 1:
+                self.conv.warn(
+                    request_at,
+                    "the request and its replies name different correlationIds "
+                    f"({', '.join(sorted(str(c) for c in correlations))}): paired in order",
+                )
+            reply = m.Reply(
+                tuple(dict.fromkeys(msg.name for msg in replies)),
+                channel_key,
+                field,
+                str(request_at),
+            )
+            for msg in requests:
+                msg.reply = reply
 
     def _path_params(self, chan: Mapping[str, Any], at: Location, path: str) -> list[m.Param]:
         declared = chan.get("parameters") or {}

@@ -104,6 +104,8 @@ class Operation:
     messages: tuple[Location, ...]
     replies: tuple[Location, ...] = ()
     has_reply: bool = False
+    reply_channel: str | None = None
+    """The channel key its reply arrives on, when not its own."""
     texts: tuple[tuple[str, str], ...] = ()
     named: bool = True
     """Whether ``key`` is the spec's own name for it (not made up: 2.x without operationId)."""

@@ -1,0 +1,134 @@
+"""Requests and replies in the model: each client event the operations pair with a
+``reply``, and how the two are matched (``correlationId``, else in order); shown by
+``sockgen inspect`` and the README."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from generator.desk import Doc, base
+from generator.support import corpus_dir
+from sockgen import model as m
+from sockgen.cli import main
+from sockgen.generate import build_api, generate
+
+
+def read(tmp_path: Path, doc: Doc, direction: str = "client") -> tuple[m.Api, list[str]]:
+    path = tmp_path / "desk.yaml"
+    path.write_text(json.dumps(doc))
+    api, warnings = build_api(path, None, "desk_sdk", direction)
+    return api, [str(w) for w in warnings]
+
+
+def rpc(correlated: tuple[str, ...] = ("order", "filled"), location: str = "id") -> Doc:
+    """The desk as JSON-RPC: ``order`` is a request whose reply is ``filled``, both
+    carrying ``id``; ``correlated`` name the messages that declare it."""
+    doc = base()
+    messages = doc["channels"]["trades"]["messages"]
+    for name in ("order", "filled"):
+        messages[name]["payload"]["properties"]["id"] = {"type": "integer"}
+    for name in correlated:
+        messages[name]["correlationId"] = {"location": f"$message.payload#/{location}"}
+    doc["operations"]["sendOrder"]["reply"] = {
+        "channel": {"$ref": "#/channels/trades"},
+        "messages": [{"$ref": "#/channels/trades/messages/filled"}],
+    }
+    return doc
+
+
+def request(api: m.Api) -> m.Message:
+    return next(msg for msg in api.channels[0].client_messages if msg.event == "order")
+
+
+def test_a_correlation_id_on_both_pairs_them_by_it(tmp_path: Path) -> None:
+    api, warnings = read(tmp_path, rpc())
+    assert request(api).reply == m.Reply(
+        ("Filled",), "trades", "id", "desk.yaml#/channels/trades/messages/order"
+    )
+    assert not [w for w in warnings if "correlation" in w]
+
+
+def test_without_one_the_next_reply_answers(tmp_path: Path) -> None:
+    api, _ = read(tmp_path, rpc(correlated=()))
+    reply = request(api).reply
+    assert reply is not None and (reply.messages, reply.correlation) == (("Filled",), None)
+
+
+def test_a_reply_that_carries_the_requests_id_is_matched_by_it(tmp_path: Path) -> None:
+    """Kraken declares ``correlationId`` on the request only; its replies have ``reqid``."""
+    api, warnings = read(tmp_path, rpc(correlated=("order",)))
+    reply = request(api).reply
+    assert reply is not None and reply.correlation == "id"
+    assert not [w for w in warnings if "correlation" in w]
+    # written the other way: a reply without that property is paired in order, said so
+    doc = rpc(correlated=("order",))
+    del doc["channels"]["trades"]["messages"]["filled"]["payload"]["properties"]["id"]
+    api, warnings = read(tmp_path, doc)
+    reply = request(api).reply
+    assert reply is not None and reply.correlation is None
+    assert [w for w in warnings if "different correlationIds" in w and "paired in order" in w]
+
+
+def test_a_nested_correlation_id_is_paired_in_order_with_a_warning(tmp_path: Path) -> None:
+    api, warnings = read(tmp_path, rpc(location="meta/id"))
+    reply = request(api).reply
+    assert reply is not None and reply.correlation is None
+    said = [w for w in warnings if "not a top-level payload property" in w]
+    assert said and "/channels/trades/messages/order/correlationId/location" in said[0]
+
+
+def test_only_the_clients_requests_get_a_reply(tmp_path: Path) -> None:
+    """A server that asks (its ``send`` with a ``reply``): the client answers; no client
+    event gets a reply then. Read from the server's side, the same document pairs nothing
+    for the client either."""
+    doc = rpc()
+    api, _ = read(tmp_path, doc, "server")
+    assert all(msg.reply is None for msg in api.channels[0].client_messages)
+
+
+def test_a_reply_on_another_channel(tmp_path: Path) -> None:
+    doc = rpc()
+    channels = doc["channels"]
+    channels["fills"] = {
+        "address": "/fills",
+        "messages": {"filled": copy.deepcopy(channels["trades"]["messages"]["filled"])},
+    }
+    doc["operations"]["sendOrder"]["reply"] = {
+        "channel": {"$ref": "#/channels/fills"},
+        "messages": [{"$ref": "#/channels/fills/messages/filled"}],
+    }
+    api, _ = read(tmp_path, doc)
+    reply = request(api).reply
+    assert reply is not None and reply.channel == "fills"
+
+
+def test_inspect_and_the_readme_show_each_request_and_its_reply(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "desk.yaml"
+    path.write_text(json.dumps(rpc()))
+    assert main(["inspect", str(path), "--direction", "client"]) == 0
+    out = capsys.readouterr().out
+    assert "    order [type='order'] -> Order (json); reply: Filled, matched by id" in out
+    result = generate(path, None, "desk_sdk", direction="client")
+    readme = result.files["desk_sdk/README.md"]
+    assert "- `order` is answered by `Filled`, with the same `id`" in readme
+
+
+def test_the_corpus_requests(tmp_path: Path) -> None:
+    """Kraken's request/reply examples (``reqid``), read from its own document."""
+    spec = corpus_dir() / "kraken-multichannel-asyncapi3.yaml"  # (fails under CI if absent)
+    api, _ = build_api(spec, None, "kraken_sdk")
+    replies: dict[str, Any] = {
+        msg.event: (msg.reply.messages, msg.reply.correlation)
+        for c in api.channels
+        for msg in c.client_messages
+        if msg.reply is not None
+    }
+    assert replies["ping"] == (("Pong",), "reqid")
+    assert replies["subscribe"][1] == "reqid"
+    assert "SubscriptionStatusSuccess" in replies["subscribe"][0]
