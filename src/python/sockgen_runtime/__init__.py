@@ -16,6 +16,7 @@ from ._auth import Credentials, MissingCredentialsError, Scheme, Security
 from ._core import ConnectionCore, Transport, UnknownEvents, WebSocketOptions, encode_json
 from ._dispatch import HandlerMethods
 from ._parsing import ChannelSpec, ErrorEvent, HandlerError, InvalidMessage, UnknownEvent
+from ._requests import ReplyTo, RequestTimeout
 from ._url import URLError, build_url
 from .async_connection import AsyncConnection, AsyncConnectionManager
 from .client import ClientBase
@@ -81,6 +82,8 @@ __all__ = [
     "ReconnectPolicy",
     "ReconnectedEvent",
     "ReconnectingEvent",
+    "ReplyTo",
+    "RequestTimeout",
     "Scheme",
     "Security",
     "SendQueueFullError",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Any, Generic, TypeVar
 
 from . import _websockets
@@ -21,6 +22,12 @@ class ConnectionBase(HandlerMethods, Generic[ServerT]):
         self._ws = socket
         self._closed_exc: Any = _websockets.exceptions(core.options.transport).ConnectionClosed
         self._receive = core.receive
+        self._backlog: deque[Any] = deque()
+        """Events a waiting ``request()`` read for the others: iteration yields them first."""
+        self._pumping = False
+        """A ``request()`` reads frames itself (then the backlog is not read)."""
+        self._receiving = False
+        """A reader waits on the socket (a ``request()`` then waits for it to answer)."""
         self._last_close: ConnectionEnded = ConnectionEndedOK(None)
         """How the connection ended, once it did normally (what ``recv()`` raises then)."""
 

@@ -40,6 +40,7 @@ from . import _msgpack
 from ._auth import RedactedLogger, redact_url
 from ._dispatch import Handler, HandlerRegistry
 from ._parsing import ChannelSpec, HandlerError, InvalidMessage, UnknownEvent, classify
+from ._requests import Requests
 from ._send_queue import DEFAULT_MAX_QUEUE_SIZE, SendQueue
 from ._url import build_url, merge_headers
 from .errors import ConnectionEnded, ConnectionEndedOK, ConnectionLost, ReconnectGaveUpError
@@ -268,6 +269,8 @@ class ConnectionCore(Generic[ServerT]):
         self.handlers_for: Callable[[type], Sequence[Handler]] = self.handlers.by_class.__getitem__
         """The handlers ``dispatch_events`` calls for an event, by its class (``once`` ones
         leave)."""
+        self.requests = Requests()
+        """The requests waiting for their replies (``request()``)."""
         self.queue = SendQueue(options.max_queue_size)
         self.replay: list[str | bytes] = []
         """Frames sent with ``replay_on_reconnect``: re-sent first on every new socket."""

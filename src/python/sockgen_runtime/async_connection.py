@@ -24,6 +24,7 @@ from ._core import (
     Tell,
     Wait,
 )
+from ._requests import DEFAULT_REQUEST_TIMEOUT, Pending, ReplyTo, RequestTimeout
 from ._websockets import close_info
 from .errors import ConnectionEnded, ConnectionEndedOK, WebSocketConnectError
 
@@ -130,9 +131,13 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
     async def __anext__(self) -> ServerT:
         # The receive loop, and the hot path: one coroutine per event around the socket's
         # own recv(); the core says what each frame becomes.
+        if self._backlog and not self._pumping:
+            return self._backlog.popleft()  # type: ignore[no-any-return]
         receive = self._receive
+        waiting = self._core.requests.waiting
         while True:
             ws = self._ws
+            self._receiving = True
             try:
                 frame = await ws.recv()
             except self._closed_exc as exc:
@@ -142,12 +147,69 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
                     self._last_close = ok
                     raise StopAsyncIteration from None
                 continue
+            finally:
+                self._receiving = False
             try:
-                return receive(frame)  # type: ignore[no-any-return]
+                event = receive(frame)
             except NotAnEvent as other:  # an invalid or a binary frame
                 handle = other.handle
+            else:
+                if not waiting or self._core.requests.answer(event):
+                    return event  # type: ignore[no-any-return]
+                if self._pumping:  # a reply its request keeps: the request has it
+                    return _ANSWERED  # type: ignore[no-any-return]
+                continue
             if handle is not None:  # run outside the except: a handler's error is its own
                 await self._run(handle)
+
+    # --- requests ------------------------------------------------------------
+
+    async def request(
+        self,
+        message: ClientT,
+        reply_to: ReplyTo,
+        request_id: object = None,
+        *,
+        timeout: float | None = DEFAULT_REQUEST_TIMEOUT,
+        deliver_reply: bool = True,
+    ) -> Any:
+        """Send ``message`` and return its reply: the next event of ``reply_to``'s classes
+        whose id attribute equals ``request_id`` (any, when the spec pairs them in order).
+
+        Raises :class:`RequestTimeout` after ``timeout`` seconds, and the connection's
+        error when its socket closes first (a reconnection does not resend it). The reply
+        still reaches iteration and ``on()`` handlers unless ``deliver_reply=False``.
+        Events that arrive meanwhile wait for the next iteration, in order.
+        """
+        requests = self._core.requests
+        pending = requests.add(reply_to, request_id, deliver_reply)
+        loop = asyncio.get_running_loop()
+        woken: asyncio.Future[None] = loop.create_future()
+        pending.on_settled = lambda: loop.call_soon_threadsafe(_wake, woken)
+        try:
+            await self.send(message)
+            await asyncio.wait_for(self._reply(pending, woken), timeout)
+        except asyncio.TimeoutError:
+            raise RequestTimeout(f"no reply to {type(message).__name__} in {timeout} s") from None
+        finally:
+            requests.discard(pending)
+        return pending.result()
+
+    async def _reply(self, pending: Pending, woken: asyncio.Future[None]) -> None:
+        """Read frames until ``pending`` is answered, unless another task reads them."""
+        while not pending.done.is_set():
+            if self._receiving:  # another task reads: it answers (polled: it may stop)
+                await asyncio.wait([woken], timeout=0.05)
+                continue
+            self._pumping = True
+            try:
+                event = await self.__anext__()
+            except StopAsyncIteration:
+                raise self._last_close from None
+            finally:
+                self._pumping = False
+            if event is not _ANSWERED:
+                self._backlog.append(event)
 
     # --- push-style handlers: on/once/off come from HandlerMethods -----------
 
@@ -179,8 +241,11 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
     async def _lost(
         self, failed: Any, exc: BaseException, unsent: str | bytes | None = None
     ) -> None:
-        """The socket ``failed`` closed: recover as the core plans, or raise its error."""
+        """The socket ``failed`` closed: recover as the core plans, or raise its error.
+        Waiting requests fail either way."""
         code, reason = close_info(exc)
+        if self._core.requests.waiting:
+            self._core.requests.fail(self._core.close_error(code, reason))
         async with self._recovering:  # one recovery at a time; later ones find it done
             plan = self._core.recover(code, reason, replaced=self._ws is not failed, unsent=unsent)
             told = await self._carry_out(plan)
@@ -271,3 +336,12 @@ class AsyncConnectionManager(Generic[C]):
                 await self._connection.close()
             except ConnectionEnded:
                 pass
+
+
+_ANSWERED: Any = object()
+"""What the receive loop gives a reading ``request()`` for a reply it keeps."""
+
+
+def _wake(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)

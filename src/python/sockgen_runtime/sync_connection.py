@@ -29,6 +29,7 @@ from ._core import (
     Tell,
     Wait,
 )
+from ._requests import DEFAULT_REQUEST_TIMEOUT, ReplyTo, RequestTimeout
 from ._websockets import close_info
 from .errors import ConnectionEnded, ConnectionEndedOK, WebSocketConnectError
 
@@ -123,9 +124,13 @@ class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
     def _next(self, timeout: float | None) -> Any:
         # The receive loop, and the hot path: the socket's own recv(); the core says what
         # each frame becomes.
+        if self._backlog and not self._pumping:
+            return self._backlog.popleft()
         receive = self._receive
+        waiting = self._core.requests.waiting
         while True:
             ws = self._ws
+            self._receiving = True
             try:
                 frame = ws.recv(timeout)
             except self._closed_exc as exc:
@@ -135,12 +140,64 @@ class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
                     self._last_close = ok
                     return _ENDED
                 continue
+            finally:
+                self._receiving = False
             try:
-                return receive(frame)
+                event = receive(frame)
             except NotAnEvent as other:  # an invalid or a binary frame
                 handle = other.handle
+            else:
+                if not waiting or self._core.requests.answer(event):
+                    return event
+                if self._pumping:  # a reply its request keeps: the request has it
+                    return _ANSWERED
+                continue
             if handle is not None:  # run outside the except: a handler's error is its own
                 self._run(handle)
+
+    # --- requests ------------------------------------------------------------
+
+    def request(
+        self,
+        message: ClientT,
+        reply_to: ReplyTo,
+        request_id: object = None,
+        *,
+        timeout: float | None = DEFAULT_REQUEST_TIMEOUT,
+        deliver_reply: bool = True,
+    ) -> Any:
+        """Send ``message`` and return its reply (the blocking twin of the asyncio
+        connection's ``request``: the same matching, timeout and errors)."""
+        requests = self._core.requests
+        pending = requests.add(reply_to, request_id, deliver_reply)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        try:
+            self.send(message)
+            while not pending.done.is_set():
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    raise RequestTimeout(f"no reply to {type(message).__name__} in {timeout} s")
+                if self._receiving:  # another thread reads: it answers (polled: it may stop)
+                    pending.done.wait(0.05 if left is None else min(left, 0.05))
+                    continue
+                self._pump(left, message)
+        finally:
+            requests.discard(pending)
+        return pending.result()
+
+    def _pump(self, left: float | None, message: object) -> None:
+        """Read one event for the others while a request waits."""
+        self._pumping = True
+        try:
+            event = self._next(left)
+        except TimeoutError:
+            raise RequestTimeout(f"no reply to {type(message).__name__} in time") from None
+        finally:
+            self._pumping = False
+        if event is _ENDED:
+            raise self._last_close
+        if event is not _ANSWERED:
+            self._backlog.append(event)
 
     def dispatch_events(self) -> None:
         """Receive until the connection closes, calling each event's handlers in order.
@@ -165,8 +222,11 @@ class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
     # --- carrying out the core's plans -----------------------------------------
 
     def _lost(self, failed: Any, exc: BaseException, unsent: str | bytes | None = None) -> None:
-        """The socket ``failed`` closed: recover as the core plans, or raise its error."""
+        """The socket ``failed`` closed: recover as the core plans, or raise its error.
+        Waiting requests fail either way."""
         code, reason = close_info(exc)
+        if self._core.requests.waiting:
+            self._core.requests.fail(self._core.close_error(code, reason))
         with self._recovering:  # one recovery at a time; later ones find it done
             with self._state:
                 plan = self._core.recover(
@@ -270,3 +330,7 @@ class ConnectionManager(Generic[C]):
                 self._connection.close()
             except ConnectionEnded:
                 pass
+
+
+_ANSWERED = object()
+"""What the receive loop gives a reading ``request()`` for a reply it keeps."""

@@ -1,0 +1,108 @@
+"""Requests and their replies: which incoming event answers which request (sans-I/O).
+
+A generated ``request_<event>()`` helper sends a client event and waits for the
+server event the spec pairs with it (:class:`ReplyTo`): the first one of the reply's
+classes whose correlation property holds the request's id, or, when the spec names
+none, the next one of those classes. The connection asks :meth:`Requests.answer`
+about each event while requests wait; the reply still reaches iteration and
+``on()`` handlers unless the request said otherwise. A socket that closes fails every
+waiting request (a reconnection does not resend them).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import SockgenError
+
+__all__ = ["DEFAULT_REQUEST_TIMEOUT", "Pending", "ReplyTo", "RequestTimeout", "Requests"]
+
+_UNSET: Any = object()
+
+DEFAULT_REQUEST_TIMEOUT = 10.0
+"""Seconds ``request()`` waits for a reply by default."""
+
+
+class RequestTimeout(SockgenError, TimeoutError):
+    """No reply came in time (the request was sent; its reply, if late, arrives as an event)."""
+
+
+@dataclass(frozen=True)
+class ReplyTo:
+    """What answers one kind of request, as generated code passes it."""
+
+    replies: tuple[type, ...]
+    """The server event classes that answer it."""
+    id_attr: Mapping[type, str] = field(default_factory=dict)
+    """Per reply class, the attribute that carries the request's id; empty: in order."""
+
+
+class Pending:
+    """One request waiting: its reply (or the error that ended the wait) lands here."""
+
+    def __init__(self, reply_to: ReplyTo, request_id: object, deliver: bool) -> None:
+        self.reply_to = reply_to
+        self.request_id = request_id
+        self.deliver = deliver
+        """Whether the reply also reaches iteration and ``on()`` handlers."""
+        self.reply: Any = _UNSET
+        self.error: BaseException | None = None
+        self.done = threading.Event()
+        """Set once settled (the blocking connection waits on it; asyncio ones poll
+        :attr:`settled` through their own future)."""
+        self.on_settled: Any = None
+        """Called once settled (an asyncio connection wakes its waiting task)."""
+
+    def matches(self, event: object) -> bool:
+        cls = type(event)
+        if cls not in self.reply_to.replies:
+            return False
+        attr = self.reply_to.id_attr.get(cls)
+        return attr is None or getattr(event, attr, _UNSET) == self.request_id
+
+    def settle(self, reply: Any = _UNSET, error: BaseException | None = None) -> None:
+        if self.done.is_set():
+            return
+        self.reply, self.error = reply, error
+        self.done.set()
+        if self.on_settled is not None:
+            self.on_settled()
+
+    def result(self) -> Any:
+        if self.error is not None:
+            raise self.error
+        return self.reply
+
+
+class Requests:
+    """The requests waiting on one connection, oldest first."""
+
+    def __init__(self) -> None:
+        self.waiting: list[Pending] = []
+
+    def add(self, reply_to: ReplyTo, request_id: object, deliver: bool) -> Pending:
+        pending = Pending(reply_to, request_id, deliver)
+        self.waiting.append(pending)
+        return pending
+
+    def discard(self, pending: Pending) -> None:
+        if pending in self.waiting:
+            self.waiting.remove(pending)
+
+    def answer(self, event: object) -> bool:
+        """Settle the oldest request ``event`` answers; whether ``event`` is still delivered."""
+        for pending in self.waiting:
+            if pending.matches(event):
+                self.waiting.remove(pending)
+                pending.settle(event)
+                return pending.deliver
+        return True
+
+    def fail(self, error: BaseException) -> None:
+        """The socket closed: every waiting request ends with ``error``."""
+        waiting, self.waiting[:] = list(self.waiting), []
+        for pending in waiting:
+            pending.settle(error=error)

@@ -1,0 +1,143 @@
+"""``request()``: a request and its reply against a real server that answers out of
+order, late, twice, not at all before a drop, and to a reader in another task; on
+each transport."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+from runtime.drivers import TRANSPORTS, open_driver
+from runtime.events import Subscribe, Subscribed, message
+from runtime.wsserver import WsServer
+from sockgen_runtime import ConnectionEndedOK, ConnectionLost, ReplyTo, RequestTimeout
+from websockets.asyncio.server import ServerConnection
+
+#: ``subscribe`` is answered by ``subscribed``, matched by the channel it names.
+BY_CHANNEL = ReplyTo((Subscribed,), {Subscribed: "channel"})
+#: The same, paired in order (a spec with no correlationId).
+IN_ORDER = ReplyTo((Subscribed,))
+ON_EACH_TRANSPORT = pytest.mark.parametrize("transport", TRANSPORTS)
+
+
+def subscribed(channel: str) -> str:
+    return json.dumps({"type": "subscribed", "channel": channel})
+
+
+def answering(*frames: str | None, wait: float = 0.0, then_close: int | None = 1000) -> Any:
+    """A server script: read one request, (after ``wait`` s) send ``frames`` (None: read
+    another request first), then close with ``then_close`` (None: drop TCP)."""
+
+    async def script(ws: ServerConnection, index: int) -> None:
+        await ws.recv()
+        await asyncio.sleep(wait)
+        for frame in frames:
+            if frame is None:
+                await ws.recv()
+            else:
+                await ws.send(frame)
+        await asyncio.sleep(0.1)
+        if then_close is None:
+            ws.transport.abort()
+        else:
+            await ws.close(then_close)
+
+    return script
+
+
+@ON_EACH_TRANSPORT
+@pytest.mark.asyncio
+async def test_the_reply_with_the_requests_id_answers_it(server: WsServer, transport: str) -> None:
+    server.script = answering(message("before"), subscribed("other"), subscribed("mine"))
+    conn = await open_driver(transport, server.url)
+    reply = await conn.call("request", Subscribe(channel="mine"), BY_CHANNEL, "mine")
+    assert reply == Subscribed(channel="mine")
+    # what arrived meanwhile, the reply too, is still delivered, in order
+    events = await conn.events()
+    assert [getattr(e, "content", getattr(e, "channel", None)) for e in events] == [
+        "before",
+        "other",
+        "mine",
+    ]
+
+
+@ON_EACH_TRANSPORT
+@pytest.mark.asyncio
+async def test_a_reply_kept_by_its_request(server: WsServer, transport: str) -> None:
+    server.script = answering(subscribed("mine"), message("after"))
+    conn = await open_driver(transport, server.url)
+    reply = await conn.call(
+        "request", Subscribe(channel="mine"), BY_CHANNEL, "mine", deliver_reply=False
+    )
+    assert reply == Subscribed(channel="mine")
+    assert [type(e).__name__ for e in await conn.events()] == ["MessageReceived"]
+
+
+@ON_EACH_TRANSPORT
+@pytest.mark.asyncio
+async def test_in_order_the_next_reply_answers_and_a_second_is_an_event(
+    server: WsServer, transport: str
+) -> None:
+    server.script = answering(subscribed("first"), subscribed("again"))
+    conn = await open_driver(transport, server.url)
+    assert await conn.call("request", Subscribe(channel="x"), IN_ORDER) == Subscribed(
+        channel="first"
+    )
+    assert [e.channel for e in await conn.events()] == ["first", "again"]
+
+
+@ON_EACH_TRANSPORT
+@pytest.mark.asyncio
+async def test_a_late_reply_times_out_then_arrives_as_an_event(
+    server: WsServer, transport: str
+) -> None:
+    server.script = answering(subscribed("mine"), wait=0.5)
+    conn = await open_driver(transport, server.url)
+    with pytest.raises(RequestTimeout, match="no reply to Subscribe"):
+        await conn.call("request", Subscribe(channel="mine"), BY_CHANNEL, "mine", timeout=0.1)
+    assert [e.channel for e in await conn.events()] == ["mine"]
+
+
+@ON_EACH_TRANSPORT
+@pytest.mark.asyncio
+async def test_a_drop_before_the_reply_raises(server: WsServer, transport: str) -> None:
+    server.script = answering(message("no reply"), then_close=None)
+    conn = await open_driver(transport, server.url)
+    with pytest.raises(ConnectionLost):
+        await conn.call("request", Subscribe(channel="mine"), BY_CHANNEL, "mine")
+    server.script = answering(then_close=1000)
+    conn = await open_driver(transport, server.url)
+    with pytest.raises(ConnectionEndedOK):
+        await conn.call("request", Subscribe(channel="mine"), BY_CHANNEL, "mine")
+
+
+@pytest.mark.parametrize("transport", ["async", "picows"])
+@pytest.mark.asyncio
+async def test_out_of_order_replies_to_concurrent_requests(
+    server: WsServer, transport: str
+) -> None:
+    # two requests in flight; the server answers the second first
+    server.script = answering(None, subscribed("b"), subscribed("a"))
+    conn = await open_driver(transport, server.url)
+    a, b = await asyncio.gather(
+        conn.call("request", Subscribe(channel="a"), BY_CHANNEL, "a"),
+        conn.call("request", Subscribe(channel="b"), BY_CHANNEL, "b"),
+    )
+    assert (a.channel, b.channel) == ("a", "b")
+    assert [e.channel for e in await conn.events()] == ["b", "a"]  # (in arrival order)
+
+
+@pytest.mark.parametrize("transport", ["async", "picows"])
+@pytest.mark.asyncio
+async def test_a_reader_in_another_task_answers_the_request(
+    server: WsServer, transport: str
+) -> None:
+    server.script = answering(message("one"), subscribed("mine"), wait=0.1)
+    conn = await open_driver(transport, server.url)
+    reader = asyncio.create_task(conn.events())
+    await asyncio.sleep(0.05)  # the reader is on the socket first
+    reply = await conn.call("request", Subscribe(channel="mine"), BY_CHANNEL, "mine")
+    assert reply == Subscribed(channel="mine")
+    assert [type(e).__name__ for e in await reader] == ["MessageReceived", "Subscribed"]
