@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 from pathlib import Path
@@ -11,10 +12,12 @@ from typing import Any
 
 import pytest
 from generator.desk import Doc, base
-from generator.support import corpus_dir
+from generator.support import corpus_dir, import_all, write
+from runtime.wsserver import WsServer
 from sockgen import model as m
 from sockgen.cli import main
 from sockgen.generate import build_api, generate
+from websockets.asyncio.server import ServerConnection
 
 
 def read(tmp_path: Path, doc: Doc, direction: str = "client") -> tuple[m.Api, list[str]]:
@@ -116,7 +119,10 @@ def test_inspect_and_the_readme_show_each_request_and_its_reply(
     assert "    order [type='order'] -> Order (json); reply: Filled, matched by id" in out
     result = generate(path, None, "desk_sdk", direction="client")
     readme = result.files["desk_sdk/README.md"]
-    assert "- `order` is answered by `Filled`, with the same `id`" in readme
+    assert (
+        "- `order` is answered by `Filled`, with the same `id`: `conn.request_order(...)` "
+        "sends it and returns the reply" in readme
+    )
 
 
 def test_the_corpus_requests(tmp_path: Path) -> None:
@@ -132,3 +138,76 @@ def test_the_corpus_requests(tmp_path: Path) -> None:
     assert replies["ping"] == (("Pong",), "reqid")
     assert replies["subscribe"][1] == "reqid"
     assert "SubscriptionStatusSuccess" in replies["subscribe"][0]
+
+
+# --- request_<event>() through a generated SDK, on a real server -------------------------
+
+
+def rpc_sdk(tmp_path: Path, doc: Doc) -> dict[str, Any]:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    path = tmp_path / "desk.yaml"
+    path.write_text(json.dumps(doc))
+    result = generate(path, None, "desk_sdk", direction="client")
+    return import_all(write(result, tmp_path / "out"), "desk_sdk")
+
+
+def answer_in_reverse(server: WsServer, count: int) -> None:
+    """Read ``count`` orders, then fill them last first, each with its order's id."""
+
+    async def script(ws: ServerConnection, index: int) -> None:
+        orders = [json.loads(await ws.recv()) for _ in range(count)]
+        for order in reversed(orders):
+            fill = {
+                "type": "filled",
+                "symbol": order["symbol"],
+                "price": 1.0,
+                "id": order.get("id"),
+            }
+            await ws.send(json.dumps(fill))
+        await asyncio.sleep(0.1)
+        await ws.close()
+
+    server.script = script
+
+
+def test_request_helpers_make_the_id_and_match_the_reply(tmp_path: Path, server: WsServer) -> None:
+    sdk = rpc_sdk(tmp_path, rpc())
+    answer_in_reverse(server, 2)
+
+    async def both() -> tuple[Any, Any, list[Any]]:
+        client = sdk["desk_sdk"].AsyncDesk(base_url=server.url)
+        async with client.trades.connect(book="b1") as conn:
+            one, two = await asyncio.gather(
+                conn.request_order(symbol="A", side="buy"),
+                conn.request_order(symbol="B", side="sell", id=42),
+            )
+            return one, two, [event async for event in conn]
+
+    one, two, events = asyncio.run(both())
+    assert (one.symbol, two.symbol, two.id) == ("A", "B", 42)
+    assert isinstance(one.id, int)  # made by the helper
+    assert [e.symbol for e in events] == ["B", "A"]  # replies are events too
+    # the blocking client, in order (no correlationId in the spec)
+    sdk = rpc_sdk(tmp_path / "in_order", rpc(correlated=()))
+    answer_in_reverse(server, 1)
+    client = sdk["desk_sdk"].Desk(base_url=server.url)
+    with client.trades.connect(book="b1") as conn:
+        assert conn.request_order(symbol="C", side="buy", deliver_reply=False).symbol == "C"
+        assert list(conn) == []
+
+
+def test_the_fakes_reply_carries_the_requests_id(tmp_path: Path) -> None:
+    sdk = rpc_sdk(tmp_path, rpc())
+    testing, messages = sdk["desk_sdk.testing"], sdk["desk_sdk.trades.messages"]
+
+    async def session() -> Any:
+        async with testing.FakeDesk() as fake:
+            # the callback sets no id: the fake gives the reply the request's
+            fake.trades.reply(
+                messages.Order, lambda order: messages.Filled(symbol=order.symbol, price=2.0)
+            )
+            async with fake.async_client().trades.connect(book="b1") as conn:
+                return await conn.request_order(symbol="Z", side="buy", id=7, timeout=5)
+
+    filled = asyncio.run(session())
+    assert (filled.symbol, filled.price, filled.id) == ("Z", 2.0, 7)

@@ -11,14 +11,40 @@ waiting request (a reconnection does not resend them).
 
 from __future__ import annotations
 
+import itertools
 import threading
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from .errors import SockgenError
 
-__all__ = ["DEFAULT_REQUEST_TIMEOUT", "Pending", "ReplyTo", "RequestTimeout", "Requests"]
+__all__ = [
+    "DEFAULT_REQUEST_TIMEOUT",
+    "Pending",
+    "ReplyTo",
+    "RequestTimeout",
+    "R",
+    "Requests",
+    "int_request_id",
+    "str_request_id",
+]
+
+R = TypeVar("R")
+
+_COUNTER = itertools.count(1)
+
+
+def int_request_id() -> int:
+    """A new integer request id (a counter, unique in this process)."""
+    return next(_COUNTER)
+
+
+def str_request_id() -> str:
+    """A new string request id (a random UUID, hex)."""
+    return uuid.uuid4().hex
+
 
 _UNSET: Any = object()
 
@@ -31,10 +57,11 @@ class RequestTimeout(SockgenError, TimeoutError):
 
 
 @dataclass(frozen=True)
-class ReplyTo:
-    """What answers one kind of request, as generated code passes it."""
+class ReplyTo(Generic[R]):
+    """What answers one kind of request, as generated code passes it (``R``: the reply's
+    type, what ``request()`` returns)."""
 
-    replies: tuple[type, ...]
+    replies: tuple[type[R], ...]
     """The server event classes that answer it."""
     id_attr: Mapping[type, str] = field(default_factory=dict)
     """Per reply class, the attribute that carries the request's id; empty: in order."""
@@ -43,7 +70,7 @@ class ReplyTo:
 class Pending:
     """One request waiting: its reply (or the error that ended the wait) lands here."""
 
-    def __init__(self, reply_to: ReplyTo, request_id: object, deliver: bool) -> None:
+    def __init__(self, reply_to: ReplyTo[Any], request_id: object, deliver: bool) -> None:
         self.reply_to = reply_to
         self.request_id = request_id
         self.deliver = deliver
@@ -83,7 +110,7 @@ class Requests:
     def __init__(self) -> None:
         self.waiting: list[Pending] = []
 
-    def add(self, reply_to: ReplyTo, request_id: object, deliver: bool) -> Pending:
+    def add(self, reply_to: ReplyTo[Any], request_id: object, deliver: bool) -> Pending:
         pending = Pending(reply_to, request_id, deliver)
         self.waiting.append(pending)
         return pending

@@ -24,7 +24,7 @@ from ._core import (
     Tell,
     Wait,
 )
-from ._requests import DEFAULT_REQUEST_TIMEOUT, Pending, ReplyTo, RequestTimeout
+from ._requests import DEFAULT_REQUEST_TIMEOUT, Pending, R, ReplyTo, RequestTimeout
 from ._websockets import close_info
 from .errors import ConnectionEnded, ConnectionEndedOK, WebSocketConnectError
 
@@ -167,12 +167,12 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
     async def request(
         self,
         message: ClientT,
-        reply_to: ReplyTo,
+        reply_to: ReplyTo[R],
         request_id: object = None,
         *,
         timeout: float | None = DEFAULT_REQUEST_TIMEOUT,
         deliver_reply: bool = True,
-    ) -> Any:
+    ) -> R:
         """Send ``message`` and return its reply: the next event of ``reply_to``'s classes
         whose id attribute equals ``request_id`` (any, when the spec pairs them in order).
 
@@ -193,7 +193,7 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
             raise RequestTimeout(f"no reply to {type(message).__name__} in {timeout} s") from None
         finally:
             requests.discard(pending)
-        return pending.result()
+        return pending.result()  # type: ignore[no-any-return]
 
     async def _reply(self, pending: Pending, woken: asyncio.Future[None]) -> None:
         """Read frames until ``pending`` is answered, unless another task reads them."""

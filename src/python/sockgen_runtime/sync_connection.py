@@ -29,7 +29,7 @@ from ._core import (
     Tell,
     Wait,
 )
-from ._requests import DEFAULT_REQUEST_TIMEOUT, ReplyTo, RequestTimeout
+from ._requests import DEFAULT_REQUEST_TIMEOUT, R, ReplyTo, RequestTimeout
 from ._websockets import close_info
 from .errors import ConnectionEnded, ConnectionEndedOK, WebSocketConnectError
 
@@ -160,12 +160,12 @@ class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
     def request(
         self,
         message: ClientT,
-        reply_to: ReplyTo,
+        reply_to: ReplyTo[R],
         request_id: object = None,
         *,
         timeout: float | None = DEFAULT_REQUEST_TIMEOUT,
         deliver_reply: bool = True,
-    ) -> Any:
+    ) -> R:
         """Send ``message`` and return its reply (the blocking twin of the asyncio
         connection's ``request``: the same matching, timeout and errors)."""
         requests = self._core.requests
@@ -183,7 +183,7 @@ class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
                 self._pump(left, message)
         finally:
             requests.discard(pending)
-        return pending.result()
+        return pending.result()  # type: ignore[no-any-return]
 
     def _pump(self, left: float | None, message: object) -> None:
         """Read one event for the others while a request waits."""

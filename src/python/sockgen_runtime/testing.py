@@ -93,6 +93,9 @@ class FakeChannelSpec:
     """What the client's binary frames are: raw bytes, MessagePack events, or either."""
     server_msgpack: frozenset[type] = frozenset()
     """The server events the fake sends as MessagePack binary frames."""
+    correlations: Mapping[type, tuple[str, Mapping[type, str]]] = field(default_factory=dict)
+    """Request class -> (its id attribute, reply class -> the reply's): a ``reply()``
+    callback's answer gets the request's id when it does not set one."""
 
 
 # --- the engine: runs on the fake's own loop ---------------------------------------------------
@@ -338,7 +341,21 @@ class _Engine:
                 answer = respond(message)
                 for event in answer if isinstance(answer, (list, tuple)) else [answer]:
                     if event is not None:
+                        event = _correlated(channel.spec, message, event)
                         await conn.ws.send(channel.encode(event))
+
+
+def _correlated(spec: FakeChannelSpec, request: object, reply: object) -> object:
+    """``reply`` with ``request``'s id, when the spec pairs them by one and the reply has
+    none of its own."""
+    pairing = spec.correlations.get(type(request))
+    if pairing is None:
+        return reply
+    request_attr, reply_attrs = pairing
+    attr = reply_attrs.get(type(reply))
+    if attr is None or getattr(reply, attr, None) is not None:
+        return reply
+    return reply.model_copy(update={attr: getattr(request, request_attr)})  # type: ignore[attr-defined]
 
 
 def _describe(frame: object) -> str:

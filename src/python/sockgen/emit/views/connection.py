@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from ... import model as m
 from ...names.naming import pascal, unique
-from ..pycode import Code, annotation, docstring, ident, literal
+from ..pycode import Code, FieldOf, annotation, docstring, ident, literal
 from .common import (
     CONNECTION_ATTRIBUTES,
     attr_name,
@@ -21,7 +21,7 @@ from .common import (
     stringy,
     text_events,
 )
-from .models import ModelsModule, models_module
+from .models import ModelsModule, fields_of, models_module
 from .placement import ParamNames
 
 
@@ -54,6 +54,25 @@ class Helper:
     """(wire name, value) literals of the tag (and other constants) the helper fills in."""
     message: m.Message | None = field(default=None, compare=False)
     """The event it sends (for the README's example; never printed)."""
+
+
+@dataclass(frozen=True)
+class RequestHelper:
+    """``request_<event>()``: send a client event through its helper's arguments and
+    return the reply the spec pairs with it."""
+
+    name: Code
+    doc: Code
+    helper: Helper
+    """The send helper it extends (its parameters, model and constants)."""
+    returns: Code
+    constant: Code
+    """The module-level ``ReplyTo`` it passes (``_REPLY_PING``)."""
+    reply_to: Code
+    id_param: Code | None
+    """The parameter that carries the request's id (made when not given), if any."""
+    id_maker: Code
+    """``int_request_id`` or ``str_request_id``."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +120,8 @@ class ChannelView:
     overloads: list[Overload]
     helpers: list[Helper]
     namespaces: list[Namespace]
+    requests: list[RequestHelper]
+    """A ``request_<event>()`` per flat helper whose event the spec pairs with a reply."""
     path_params: list[ConnectParam]
     query_params: list[ConnectParam]
     header_params: list[ConnectParam]
@@ -171,6 +192,7 @@ def channel_view(
         overloads=_overloads(by_event),
         helpers=helpers,
         namespaces=namespaces,
+        requests=_requests(api, channel, helpers, fields_of(api)),
         path_params=[_connect_param(p) for p in channel.path_params],
         query_params=[_connect_param(p) for p in channel.query_params],
         header_params=[_header_param(p) for p in channel.header_params],
@@ -355,3 +377,70 @@ def _helper(api: m.Api, msg: m.Message, name: str, params: ParamNames) -> Helper
         ],
         message=msg,
     )
+
+
+def _requests(
+    api: m.Api, channel: m.Channel, helpers: list[Helper], field_of: FieldOf
+) -> list[RequestHelper]:
+    """Request helpers for the flat model helpers whose event has a reply on this channel
+    (a reply on another channel arrives on another connection: no helper waits for it)."""
+    taken = set(CONNECTION_ATTRIBUTES) | {str(h.name) for h in helpers}
+    out = []
+    for helper in helpers:
+        msg, reply = helper.message, helper.message.reply if helper.message else None
+        if msg is None or reply is None or helper.kind != "model" or reply.channel != channel.key:
+            continue
+        if not all(isinstance(api.types.get(name), m.ModelDef) for name in reply.messages):
+            continue
+        out.append(
+            _request(api, msg, reply, helper, unique(f"request_{helper.name}", taken), field_of)
+        )
+    return out
+
+
+def _request(
+    api: m.Api, msg: m.Message, reply: m.Reply, helper: Helper, name: str, field_of: FieldOf
+) -> RequestHelper:
+    model = api.types[msg.name]
+    assert isinstance(model, m.ModelDef)
+    wire = reply.correlation
+    id_field = next((f for f in model.fields if f.wire == wire), None) if wire else None
+    params = list(helper.params)
+    id_param = None
+    if id_field is not None:  # the id: optional here, made when not given
+        id_param = ident(id_field.name)
+        params = [p for p in params if p.name != id_param]
+        params.append(
+            HelperParam(
+                id_param,
+                Code(f"{annotation(id_field.type)} | NotGiven"),
+                Code("NOT_GIVEN"),
+                literal(id_field.wire),
+            )
+        )
+    attrs = {n: field_of(n, wire) for n in reply.messages} if id_field is not None and wire else {}
+    classes = ", ".join(ident(n) for n in reply.messages)
+    ids = ", ".join(f"{ident(n)}: {literal(a)}" for n, a in attrs.items() if a)
+    returns = Code(" | ".join(ident(n) for n in reply.messages))
+    how = f"matched by ``{wire}``" if id_param else "the next one that arrives"
+    made = f"; ``{id_param}`` is made when not given" if id_param else ""
+    text = (
+        f"Send ``{model.name}`` and return its reply (``{returns}``, {how}){made}. Raises "
+        "``RequestTimeout`` after ``timeout`` seconds; the reply also reaches iteration "
+        "and ``on()`` handlers unless ``deliver_reply=False``."
+    )
+    kind = "int" if id_field is not None and m.Prim("int") in _members(id_field.type) else "str"
+    return RequestHelper(
+        ident(name),
+        docstring(text, 8),
+        Helper(helper.name, helper.doc, params, helper.kind, helper.model, helper.fixed, msg),
+        returns,
+        ident(f"_REPLY_{name.upper()}"),
+        Code(f"ReplyTo(({classes},){', {' + ids + '}' if ids else ''})"),
+        id_param,
+        Code(f"{kind}_request_id"),
+    )
+
+
+def _members(t: m.TypeRef) -> tuple[m.TypeRef, ...]:
+    return t.members if isinstance(t, m.UnionType) else (t,)

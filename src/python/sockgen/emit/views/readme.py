@@ -156,7 +156,11 @@ def channel_sections(api: m.Api, views: list[ChannelView]) -> list[ReadmeChannel
             helper_names=Code(
                 ", ".join(f"`conn.{'.'.join(path)}(...)`" for path, _ in helper_paths(view))
             ),
-            replies=[_reply_line(msg) for msg in channel.client_messages if msg.reply],
+            replies=[
+                _reply_line(msg, {id(r.helper.message): r.name for r in view.requests})
+                for msg in channel.client_messages
+                if msg.reply
+            ],
         )
         for channel, view in zip(api.channels, views, strict=True)
     ]
@@ -181,8 +185,8 @@ def _table(channel: m.Channel) -> list[tuple[str, Code, Code, Code]]:
     return rows
 
 
-def _reply_line(msg: m.Message) -> Code:
-    """``join`` is answered by ``Joined`` (the same ``reqid``)."""
+def _reply_line(msg: m.Message, helpers: dict[int, Code]) -> Code:
+    """``join`` is answered by ``Joined`` (the same ``reqid``); ``conn.request_join(...)``."""
     assert msg.reply is not None
     answers = " or ".join(f"`{md_inline(name)}`" for name in msg.reply.messages)
     how = (
@@ -190,4 +194,6 @@ def _reply_line(msg: m.Message) -> Code:
         if msg.reply.correlation
         else "the next one that arrives"
     )
-    return Code(f"`{md_inline(msg.event)}` is answered by {answers}, {how}")
+    helper = helpers.get(id(msg))
+    waits = f": `conn.{helper}(...)` sends it and returns the reply" if helper else ""
+    return Code(f"`{md_inline(msg.event)}` is answered by {answers}, {how}{waits}")

@@ -11,6 +11,7 @@ from ... import model as m
 from ...names.identifiers import AMBIGUOUS
 from ..pycode import Code, ident, literal
 from .common import binary_events, json_safe, msgpack, stringy, text_events
+from .models import fields_of
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class FakeChannelView:
     """What the client's binary frames are (``raw``, ``msgpack``, ``mixed``)."""
     server_msgpack: list[Code]
     """The server events the fake sends as MessagePack."""
+    correlations: list[tuple[Code, Code, list[tuple[Code, Code]]]]
+    """(request class, its id attribute, [(reply class, its id attribute)])."""
 
 
 #: Attributes of the runtime's fake servers that a channel attribute must not shadow.
@@ -67,4 +70,30 @@ def fake_view(api: m.Api, channel: m.Channel) -> FakeChannelView:
         client_text_events=text_events(channel.client_messages),
         client_binary=binary_events(channel.client_messages),
         server_msgpack=sorted({ident(msg.name) for msg in channel.server_messages if msgpack(msg)}),
+        correlations=_correlations(api, channel),
     )
+
+
+def _correlations(
+    api: m.Api, channel: m.Channel
+) -> list[tuple[Code, Code, list[tuple[Code, Code]]]]:
+    """The requests of ``channel`` paired with their replies by an id, as the fake's
+    ``reply()`` uses them."""
+    field_of = fields_of(api)
+    out = []
+    for msg in channel.client_messages:
+        reply = msg.reply
+        if reply is None or reply.correlation is None or reply.channel != channel.key:
+            continue
+        request_attr = field_of(msg.name, reply.correlation)
+        replies = [(n, field_of(n, reply.correlation)) for n in reply.messages]
+        if request_attr is None:
+            continue
+        out.append(
+            (
+                ident(msg.name),
+                literal(request_attr),
+                [(ident(n), literal(a)) for n, a in replies if a is not None],
+            )
+        )
+    return out
