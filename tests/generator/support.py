@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import pkgutil
 import re
@@ -123,6 +124,18 @@ def write(result: Generated, out: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     return out
+
+
+def sdk_from(
+    tmp_path: Path, doc: dict[str, Any], package: str = "desk_sdk"
+) -> dict[str, ModuleType]:
+    """``doc`` written to ``tmp_path``, generated (read from the client's side) and
+    imported: every module of the package by name."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    path = tmp_path / "desk.yaml"
+    path.write_text(json.dumps(doc))
+    result = generate(path, None, package, direction="client")
+    return import_all(write(result, tmp_path / "out"), package)
 
 
 def generate_corpus(case: CorpusSpec, out: Path) -> Generated:

@@ -13,10 +13,10 @@ from typing import Any
 import msgpack
 import pytest
 from generator.desk import Doc, base, payload
-from generator.support import import_all, write
+from generator.support import sdk_from
 from runtime.wsserver import WsServer, record
 from sockgen import model as m
-from sockgen.generate import build_api, generate
+from sockgen.generate import build_api
 from websockets.asyncio.server import ServerConnection
 
 
@@ -157,10 +157,7 @@ def mixed_doc() -> Doc:
 
 @pytest.fixture
 def sdk(tmp_path: Path) -> dict[str, Any]:
-    path = tmp_path / "desk.yaml"
-    path.write_text(json.dumps(mixed_doc()))
-    result = generate(path, None, "desk_sdk", direction="client")
-    return import_all(write(result, tmp_path / "out"), "desk_sdk")
+    return sdk_from(tmp_path, mixed_doc())
 
 
 def test_the_generated_connection_sends_each_event_as_its_spec_says(

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from generator.desk import Doc, base
-from generator.support import corpus_dir, import_all, write
+from generator.support import corpus_dir, sdk_from
 from runtime.wsserver import WsServer
 from sockgen import model as m
 from sockgen.cli import main
@@ -143,14 +143,6 @@ def test_the_corpus_requests(tmp_path: Path) -> None:
 # --- request_<event>() through a generated SDK, on a real server -------------------------
 
 
-def rpc_sdk(tmp_path: Path, doc: Doc) -> dict[str, Any]:
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    path = tmp_path / "desk.yaml"
-    path.write_text(json.dumps(doc))
-    result = generate(path, None, "desk_sdk", direction="client")
-    return import_all(write(result, tmp_path / "out"), "desk_sdk")
-
-
 def answer_in_reverse(server: WsServer, count: int) -> None:
     """Read ``count`` orders, then fill them last first, each with its order's id."""
 
@@ -171,7 +163,7 @@ def answer_in_reverse(server: WsServer, count: int) -> None:
 
 
 def test_request_helpers_make_the_id_and_match_the_reply(tmp_path: Path, server: WsServer) -> None:
-    sdk = rpc_sdk(tmp_path, rpc())
+    sdk = sdk_from(tmp_path, rpc())
     answer_in_reverse(server, 2)
 
     async def both() -> tuple[Any, Any, list[Any]]:
@@ -188,7 +180,7 @@ def test_request_helpers_make_the_id_and_match_the_reply(tmp_path: Path, server:
     assert isinstance(one.id, int)  # made by the helper
     assert [e.symbol for e in events] == ["B", "A"]  # replies are events too
     # the blocking client, in order (no correlationId in the spec)
-    sdk = rpc_sdk(tmp_path / "in_order", rpc(correlated=()))
+    sdk = sdk_from(tmp_path / "in_order", rpc(correlated=()))
     answer_in_reverse(server, 1)
     client = sdk["desk_sdk"].Desk(base_url=server.url)
     with client.trades.connect(book="b1") as conn:
@@ -197,7 +189,7 @@ def test_request_helpers_make_the_id_and_match_the_reply(tmp_path: Path, server:
 
 
 def test_the_fakes_reply_carries_the_requests_id(tmp_path: Path) -> None:
-    sdk = rpc_sdk(tmp_path, rpc())
+    sdk = sdk_from(tmp_path, rpc())
     testing, messages = sdk["desk_sdk.testing"], sdk["desk_sdk.trades.messages"]
 
     async def session() -> Any:

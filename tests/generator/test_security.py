@@ -15,10 +15,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from generator.desk import Doc, base
-from generator.support import import_all, write
+from generator.support import sdk_from
 from runtime.wsserver import WsServer
 from sockgen import model as m
-from sockgen.generate import build_api, generate
+from sockgen.generate import build_api
 from sockgen_runtime import MissingCredentialsError, WebSocketConnectError
 
 SCHEMES: dict[str, dict[str, Any]] = {
@@ -173,14 +173,6 @@ def test_parameters_the_address_does_not_use(tmp_path: Path) -> None:
 # --- through a generated SDK, on the wire ----------------------------------------------------
 
 
-def sdk_for(tmp_path: Path, doc: Doc) -> dict[str, Any]:
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    path = tmp_path / "desk.yaml"
-    path.write_text(json.dumps(doc))
-    result = generate(path, None, "desk_sdk", direction="client")
-    return import_all(write(result, tmp_path / "out"), "desk_sdk")
-
-
 def handshake(server: WsServer, sdk: dict[str, Any], **client_kwargs: Any) -> Any:
     client = sdk["desk_sdk"].Desk(base_url=server.url, **client_kwargs)
     with client.trades.connect(book="b1") as conn:
@@ -191,7 +183,7 @@ def handshake(server: WsServer, sdk: dict[str, Any], **client_kwargs: Any) -> An
 def test_credentials_reach_the_handshake_where_the_spec_says(
     tmp_path: Path, server: WsServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sdk = sdk_for(tmp_path, secured("bearer", "headerKey", "basic"))
+    sdk = sdk_from(tmp_path, secured("bearer", "headerKey", "basic"))
     seen = handshake(server, sdk, api_key="k-123")
     assert seen.headers["Authorization"] == "Bearer k-123"
     # the other alternatives, from their own options
@@ -209,7 +201,7 @@ def test_credentials_reach_the_handshake_where_the_spec_says(
 def test_no_credentials_is_refused_when_the_spec_requires_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sdk = sdk_for(tmp_path, secured("bearer", "basic"))
+    sdk = sdk_from(tmp_path, secured("bearer", "basic"))
     monkeypatch.delenv("DESK_API_KEY", raising=False)
     with pytest.raises(MissingCredentialsError) as info:
         sdk["desk_sdk"].AsyncDesk(base_url="wss://desk.example")
@@ -223,18 +215,18 @@ def test_optional_security_connects_without(tmp_path: Path, server: WsServer) ->
     doc = secured("bearer", v3=False)
     doc["asyncapi"] = "3.0.0"
     doc["servers"]["prod"]["security"] = [{"$ref": "#/components/securitySchemes/bearer"}]
-    sdk = sdk_for(tmp_path, doc)
+    sdk = sdk_from(tmp_path, doc)
     with pytest.raises(MissingCredentialsError):
         sdk["desk_sdk"].Desk(base_url=server.url)
     # a scheme sockgen cannot send: the SDK connects without, and the user adds what it needs
-    sdk = sdk_for(tmp_path / "x509", secured("mtls"))
+    sdk = sdk_from(tmp_path / "x509", secured("mtls"))
     assert "Authorization" not in handshake(server, sdk).headers
 
 
 def test_a_query_key_is_sent_and_never_shown(
     tmp_path: Path, server: WsServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    sdk = sdk_for(tmp_path, secured("queryKey", "cookieKey"))
+    sdk = sdk_from(tmp_path, secured("queryKey", "cookieKey"))
     seen = handshake(server, sdk, api_key="s3cret", cookie_key="c00kie")
     assert parse_qs(urlsplit(seen.path).query)["token"] == ["s3cret"]
     assert seen.headers["Cookie"] == "session=c00kie"
@@ -268,7 +260,7 @@ def test_typed_headers_and_query_reach_the_handshake(tmp_path: Path, server: WsS
             }
         }
     }
-    sdk = sdk_for(tmp_path, doc)
+    sdk = sdk_from(tmp_path, doc)
     client = sdk["desk_sdk"].Desk(base_url=server.url)
     with client.trades.connect(book="b1", x_client="cli/1", x_beta=True, depth="10") as conn:
         conn.close()
@@ -281,7 +273,7 @@ def test_typed_headers_and_query_reach_the_handshake(tmp_path: Path, server: WsS
 
 
 def test_the_fake_and_its_clients_carry_made_up_credentials(tmp_path: Path) -> None:
-    sdk = sdk_for(tmp_path, secured("bearer"))
+    sdk = sdk_from(tmp_path, secured("bearer"))
 
     async def session() -> None:
         async with sdk["desk_sdk.testing"].FakeDesk() as fake:
