@@ -16,7 +16,9 @@ from generator.support import corpus_dir, sdk_from
 from runtime.wsserver import WsServer
 from sockgen import model as m
 from sockgen.cli import main
+from sockgen.errors import SpecError
 from sockgen.generate import build_api, generate
+from sockgen_runtime import ReplyError
 from websockets.asyncio.server import ServerConnection
 
 
@@ -203,3 +205,61 @@ def test_the_fakes_reply_carries_the_requests_id(tmp_path: Path) -> None:
 
     filled = asyncio.run(session())
     assert (filled.symbol, filled.price, filled.id) == ("Z", 2.0, 7)
+
+
+def with_rejection(doc: Doc, name: str = "rejected") -> Doc:
+    """``order`` may also be answered by ``name`` (a second reply)."""
+    doc["channels"]["trades"]["messages"][name] = {
+        "payload": {
+            "type": "object",
+            "required": ["type"],
+            "properties": {"type": {"const": name}, "id": {"type": "integer"}},
+        }
+    }
+    ref = {"$ref": f"#/channels/trades/messages/{name}"}
+    doc["operations"]["sendOrder"]["reply"]["messages"].append(ref)
+    doc["operations"]["receiveFilled"]["messages"].append(ref)
+    return doc
+
+
+def test_a_reply_named_for_a_failure_is_an_error_reply(tmp_path: Path) -> None:
+    api, _ = read(tmp_path, with_rejection(rpc()))
+    reply = request(api).reply
+    assert reply is not None and (reply.messages, reply.errors) == (
+        ("Filled", "Rejected"),
+        ("Rejected",),
+    )
+    # written the other way: a name that only mentions errors is no failure
+    api, _ = read(tmp_path, with_rejection(rpc(), "error_count"))
+    reply = request(api).reply
+    assert reply is not None and reply.errors == ()
+
+
+def test_the_config_says_which_replies_are_errors(tmp_path: Path) -> None:
+    path = tmp_path / "desk.yaml"
+    path.write_text(json.dumps(with_rejection(rpc())))
+    for listed, errors in (([], ()), (["Filled"], ("Filled",))):
+        config = tmp_path / "config.yaml"
+        config.write_text(json.dumps({"sockgen": {"error_replies": listed}}))
+        api, _ = build_api(path, config, "desk_sdk", "client")
+        reply = request(api).reply
+        assert reply is not None and reply.errors == errors
+    config.write_text(json.dumps({"sockgen": {"error_replies": "Rejected"}}))
+    with pytest.raises(SpecError, match="/sockgen/error_replies.*list of message class names"):
+        build_api(path, config, "desk_sdk", "client")
+
+
+def test_an_error_reply_raises_carrying_its_model(tmp_path: Path) -> None:
+    sdk = sdk_from(tmp_path, with_rejection(rpc()))
+    testing, messages = sdk["desk_sdk.testing"], sdk["desk_sdk.trades.messages"]
+
+    async def session() -> Any:
+        async with testing.FakeDesk() as fake:
+            fake.trades.reply(messages.Order, lambda order: messages.Rejected())
+            async with fake.async_client().trades.connect(book="b1") as conn:
+                with pytest.raises(ReplyError) as info:
+                    await conn.request_order(symbol="Z", side="buy", id=9, timeout=5)
+                return info.value.reply
+
+    rejected = asyncio.run(session())
+    assert isinstance(rejected, sdk["desk_sdk.trades.messages"].Rejected) and rejected.id == 9

@@ -10,9 +10,15 @@ from typing import Any
 
 import pytest
 from runtime.drivers import TRANSPORTS, open_driver
-from runtime.events import Subscribe, Subscribed, message
+from runtime.events import MessageReceived, Subscribe, Subscribed, message
 from runtime.wsserver import WsServer
-from sockgen_runtime import ConnectionEndedOK, ConnectionLost, ReplyTo, RequestTimeout
+from sockgen_runtime import (
+    ConnectionEndedOK,
+    ConnectionLost,
+    ReplyError,
+    ReplyTo,
+    RequestTimeout,
+)
 from websockets.asyncio.server import ServerConnection
 
 #: ``subscribe`` is answered by ``subscribed``, matched by the channel it names.
@@ -141,3 +147,20 @@ async def test_a_reader_in_another_task_answers_the_request(
     reply = await conn.call("request", Subscribe(channel="mine"), BY_CHANNEL, "mine")
     assert reply == Subscribed(channel="mine")
     assert [type(e).__name__ for e in await reader] == ["MessageReceived", "Subscribed"]
+
+
+@ON_EACH_TRANSPORT
+@pytest.mark.asyncio
+async def test_an_error_reply_raises_with_the_reply(server: WsServer, transport: str) -> None:
+    """A reply the spec marks as a failure (here ``message_received``, for the test's sake)
+    raises :class:`ReplyError` carrying it; it is still an event."""
+    failing = ReplyTo(
+        (Subscribed,), {Subscribed: "channel", MessageReceived: "channel"}, (MessageReceived,)
+    )
+    server.script = answering(message("denied", channel="other"), message("denied"))
+    conn = await open_driver(transport, server.url)
+    with pytest.raises(ReplyError) as info:
+        await conn.call("request", Subscribe(channel="general"), failing, "general")
+    assert isinstance(info.value.reply, MessageReceived)
+    assert info.value.reply.channel == "general"
+    assert [e.channel for e in await conn.events()] == ["other", "general"]

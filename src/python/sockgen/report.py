@@ -49,7 +49,9 @@ def _reply_text(reply: m.Reply | None) -> str:
     if reply is None:
         return ""
     how = f"matched by {reply.correlation}" if reply.correlation else "the next one answers"
-    return f"; reply: {' | '.join(reply.messages)}, {how}"
+    ok = [n for n in reply.messages if n not in reply.errors]
+    errors = f" (failure: {' | '.join(reply.errors)})" if reply.errors else ""
+    return f"; reply: {' | '.join(ok)}{errors}, {how}"
 
 
 def _params(params: list[m.Param]) -> str:

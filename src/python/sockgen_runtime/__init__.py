@@ -16,7 +16,7 @@ from ._auth import Credentials, MissingCredentialsError, Scheme, Security
 from ._core import ConnectionCore, Transport, UnknownEvents, WebSocketOptions, encode_json
 from ._dispatch import HandlerMethods
 from ._parsing import ChannelSpec, ErrorEvent, HandlerError, InvalidMessage, UnknownEvent
-from ._requests import ReplyTo, RequestTimeout, int_request_id, str_request_id
+from ._requests import ReplyError, ReplyTo, RequestTimeout, int_request_id, str_request_id
 from ._url import URLError, build_url
 from .async_connection import AsyncConnection, AsyncConnectionManager
 from .client import ClientBase
@@ -82,6 +82,7 @@ __all__ = [
     "ReconnectPolicy",
     "ReconnectedEvent",
     "ReconnectingEvent",
+    "ReplyError",
     "ReplyTo",
     "RequestTimeout",
     "Scheme",

@@ -23,9 +23,10 @@ from .errors import SockgenError
 __all__ = [
     "DEFAULT_REQUEST_TIMEOUT",
     "Pending",
+    "R",
+    "ReplyError",
     "ReplyTo",
     "RequestTimeout",
-    "R",
     "Requests",
     "int_request_id",
     "str_request_id",
@@ -56,6 +57,15 @@ class RequestTimeout(SockgenError, TimeoutError):
     """No reply came in time (the request was sent; its reply, if late, arrives as an event)."""
 
 
+class ReplyError(SockgenError):
+    """The reply said the request failed: one of the replies the spec marks as errors
+    (``reply`` is it, typed as the spec's model)."""
+
+    def __init__(self, reply: Any) -> None:
+        super().__init__(f"the request failed: {reply!r}")
+        self.reply = reply
+
+
 @dataclass(frozen=True)
 class ReplyTo(Generic[R]):
     """What answers one kind of request, as generated code passes it (``R``: the reply's
@@ -65,6 +75,8 @@ class ReplyTo(Generic[R]):
     """The server event classes that answer it."""
     id_attr: Mapping[type, str] = field(default_factory=dict)
     """Per reply class, the attribute that carries the request's id; empty: in order."""
+    errors: tuple[type, ...] = ()
+    """Replies that say the request failed: ``request()`` raises :class:`ReplyError`."""
 
 
 class Pending:
@@ -85,7 +97,7 @@ class Pending:
 
     def matches(self, event: object) -> bool:
         cls = type(event)
-        if cls not in self.reply_to.replies:
+        if cls not in self.reply_to.replies and cls not in self.reply_to.errors:
             return False
         attr = self.reply_to.id_attr.get(cls)
         return attr is None or getattr(event, attr, _UNSET) == self.request_id
@@ -124,7 +136,10 @@ class Requests:
         for pending in self.waiting:
             if pending.matches(event):
                 self.waiting.remove(pending)
-                pending.settle(event)
+                if type(event) in pending.reply_to.errors:
+                    pending.settle(error=ReplyError(event))
+                else:
+                    pending.settle(event)
                 return pending.deliver
         return True
 

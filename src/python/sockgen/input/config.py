@@ -10,6 +10,8 @@ sockgen:                    # sockgen's own (all optional)
   direction: server         # AsyncAPI: the application the document describes
                             # (3.x: its 'send' operations; 2.x: its 'subscribe' ones)
   discriminator: type       # force the property that tells events apart
+  error_replies: [Rejected] # the replies that mean a request failed (default: read from
+                            # their names: Error, Failure, Rejected...; [] for none)
   sdk_version: 1.2.0        # the version in the generated pyproject.toml (default: info.version)
 resources: ...              # Stainless: resources.<name>.methods.<m> with type: websocket
 targets:
@@ -32,7 +34,14 @@ from ..errors import SpecError
 from ..names.naming import default_package, pascal
 from .load import Document, Workspace
 
-_SOCKGEN_KEYS = {"package", "client_class", "direction", "discriminator", "sdk_version"}
+_SOCKGEN_KEYS = {
+    "package",
+    "client_class",
+    "direction",
+    "discriminator",
+    "sdk_version",
+    "error_replies",
+}
 
 
 Side = Literal["client", "server"]
@@ -44,6 +53,8 @@ class Config:
     client_class: str | None = None
     direction: Side | None = None
     discriminator: str | None = None
+    error_replies: tuple[str, ...] | None = None
+    """Message class names; None: inferred from the names."""
     sdk_version: str | None = None
     """``--sdk-version``, else ``sockgen.sdk_version``; unset: the spec's ``info.version``."""
     websockets_extra: str = "websockets"
@@ -91,6 +102,7 @@ def load_config(
         client_class=_client_class(own, data, doc),
         direction=side,
         discriminator=_text(own.get("discriminator"), doc, "/sockgen/discriminator"),
+        error_replies=_names(own.get("error_replies"), doc, "/sockgen/error_replies"),
         sdk_version=sdk_version or _version(own.get("sdk_version"), doc),
         websockets_extra=str(options.get("websockets_extra_name") or "websockets"),
         stainless=data,
@@ -112,6 +124,15 @@ def _text(value: object, doc: Document | None, pointer: str) -> str | None:
     if value is None or isinstance(value, str):
         return value
     message = f"expected a string, got {type(value).__name__}"
+    raise doc.error(message, pointer) if doc else SpecError(message)
+
+
+def _names(value: object, doc: Document | None, pointer: str) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    message = f"{pointer.rsplit('/', 1)[-1]} must be a list of message class names"
     raise doc.error(message, pointer) if doc else SpecError(message)
 
 

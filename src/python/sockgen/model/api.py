@@ -32,6 +32,8 @@ class Reply:
     """The payload property that carries the same id in the request and in its reply
     (``correlationId: $message.payload#/reqid``); None: the next reply answers."""
     source: str = ""
+    errors: tuple[str, ...] = ()
+    """The replies that say the request failed (``request_<event>()`` raises them)."""
 
 
 Encoding = Literal["json", "msgpack", "text", "binary"]

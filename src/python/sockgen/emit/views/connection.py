@@ -419,13 +419,21 @@ def _request(
             )
         )
     attrs = {n: field_of(n, wire) for n in reply.messages} if id_field is not None and wire else {}
-    classes = ", ".join(ident(n) for n in reply.messages)
+    ok = [n for n in reply.messages if n not in reply.errors]
+    classes = ", ".join(ident(n) for n in ok)
     ids = ", ".join(f"{ident(n)}: {literal(a)}" for n, a in attrs.items() if a)
-    returns = Code(" | ".join(ident(n) for n in reply.messages))
+    errors = ", ".join(ident(n) for n in reply.errors)
+    returns = Code(" | ".join(ident(n) for n in ok))
     how = f"matched by ``{wire}``" if id_param else "the next one that arrives"
     made = f"; ``{id_param}`` is made when not given" if id_param else ""
+    failed = (
+        f" Raises ``ReplyError`` (its ``reply``: ``{' | '.join(reply.errors)}``) when the "
+        "reply says it failed, and"
+        if reply.errors
+        else " Raises"
+    )
     text = (
-        f"Send ``{model.name}`` and return its reply (``{returns}``, {how}){made}. Raises "
+        f"Send ``{model.name}`` and return its reply (``{returns}``, {how}){made}.{failed} "
         "``RequestTimeout`` after ``timeout`` seconds; the reply also reaches iteration "
         "and ``on()`` handlers unless ``deliver_reply=False``."
     )
@@ -436,7 +444,12 @@ def _request(
         Helper(helper.name, helper.doc, params, helper.kind, helper.model, helper.fixed, msg),
         returns,
         ident(f"_REPLY_{name.upper()}"),
-        Code(f"ReplyTo(({classes},){', {' + ids + '}' if ids else ''})"),
+        Code(
+            f"ReplyTo(({classes},)"
+            + (f", {{{ids}}}" if ids else "")
+            + (f", errors=({errors},)" if errors else "")
+            + ")"
+        ),
         id_param,
         Code(f"{kind}_request_id"),
     )

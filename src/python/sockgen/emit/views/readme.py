@@ -196,4 +196,7 @@ def _reply_line(msg: m.Message, helpers: dict[int, Code]) -> Code:
     )
     helper = helpers.get(id(msg))
     waits = f": `conn.{helper}(...)` sends it and returns the reply" if helper else ""
+    if helper and msg.reply.errors:
+        failures = " or ".join(f"`{md_inline(name)}`" for name in msg.reply.errors)
+        waits += f" (it raises `ReplyError` for {failures})"
     return Code(f"`{md_inline(msg.event)}` is answered by {answers}, {how}{waits}")

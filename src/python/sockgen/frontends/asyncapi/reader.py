@@ -24,7 +24,7 @@ from ...input.config import Config
 from ...input.refs import Location, Resolver
 from ...names.identifiers import class_prefix
 from ...names.layout import channel_modules
-from ...names.naming import pascal
+from ...names.naming import pascal, words
 from ..base import FrontEnd, param_name, query_params
 from ..events import payload_message, plan
 from ..schema import TAG_PREFERENCE, SchemaConverter, check_schema_format
@@ -426,6 +426,15 @@ class AsyncAPIFrontEnd(FrontEnd):
         model = self.conv.model_of(msg.type)
         return {f.wire for f in model.fields} if model is not None else set()
 
+    def _errors(self, names: tuple[str, ...]) -> tuple[str, ...]:
+        """The replies that say a request failed: the config's ``error_replies``, else those
+        whose name ends in a word of failure (``SubscriptionStatusError``, ``Rejected``),
+        when another reply is left to say it worked."""
+        if self.config.error_replies is not None:
+            return tuple(n for n in names if n in self.config.error_replies)
+        failed = tuple(n for n in names if (words(n) or [""])[-1].lower() in _FAILURE_WORDS)
+        return failed if len(failed) < len(names) else ()
+
     def _link_replies(self, channels: list[m.Channel]) -> None:
         """Each client request the operations pair with a reply gets its :class:`Reply`."""
         by_source: dict[str, list[m.Message]] = {}
@@ -454,12 +463,8 @@ class AsyncAPIFrontEnd(FrontEnd):
                     "the request and its replies name different correlationIds "
                     f"({', '.join(sorted(str(c) for c in correlations))}): paired in order",
                 )
-            reply = m.Reply(
-                tuple(dict.fromkeys(msg.name for msg in replies)),
-                channel_key,
-                field,
-                str(request_at),
-            )
+            names = tuple(dict.fromkeys(msg.name for msg in replies))
+            reply = m.Reply(names, channel_key, field, str(request_at), self._errors(names))
             for msg in requests:
                 msg.reply = reply
 
@@ -627,6 +632,10 @@ def _usable_url(url: str) -> bool:
         return False
     printable = url.isprintable() and not any(c.isspace() for c in url)
     return parts.scheme in ("ws", "wss") and bool(parts.hostname) and printable
+
+
+#: The last word of a reply's name that says the request failed.
+_FAILURE_WORDS = frozenset("error errors failure failed fail rejected rejection denied".split())
 
 
 def _ws_query(node: Mapping[str, Any]) -> Any:
