@@ -12,6 +12,7 @@ from sockgen_runtime import (
     ChannelSpec,
     ClientBase,
     Connection,
+    ConnectionCore,
     ConnectionManager,
     SockgenModel,
 )
@@ -70,30 +71,23 @@ def connect_sync(
 ) -> ConnectionManager[Connection[Any, Any]]:
     """What a generated ``client.rooms.connect(room_id=...)`` does (``channel=``: another
     channel with the same address)."""
-    headers = kwargs.pop("headers", None)
-    channel = kwargs.pop("channel", CHANNEL)
-    client = ClientBase(
-        base_url=base_url,
-        headers=headers,
-        security=kwargs.pop("security", None),
-        credentials=kwargs.pop("credentials", None),
-    )
-    return ConnectionManager(
-        Connection, client.core(channel, path_params={"room_id": room}, **kwargs)
-    )
+    return ConnectionManager(Connection, _core(base_url, room, kwargs))
 
 
 def connect_async(
     base_url: str, room: str = "lobby", **kwargs: Any
 ) -> AsyncConnectionManager[AsyncConnection[Any, Any]]:
-    headers = kwargs.pop("headers", None)
-    channel = kwargs.pop("channel", CHANNEL)
+    return AsyncConnectionManager(AsyncConnection, _core(base_url, room, kwargs))
+
+
+def _core(base_url: str, room: str, kwargs: dict[str, Any]) -> ConnectionCore[Any]:
+    """The core a generated ``connect()`` makes: the client's own arguments (headers,
+    security, credentials) go to the client, ``channel=`` picks the channel, the rest to
+    ``core()``."""
     client = ClientBase(
         base_url=base_url,
-        headers=headers,
+        headers=kwargs.pop("headers", None),
         security=kwargs.pop("security", None),
         credentials=kwargs.pop("credentials", None),
     )
-    return AsyncConnectionManager(
-        AsyncConnection, client.core(channel, path_params={"room_id": room}, **kwargs)
-    )
+    return client.core(kwargs.pop("channel", CHANNEL), path_params={"room_id": room}, **kwargs)

@@ -55,6 +55,11 @@ def _scalar(value: object) -> str:
     return str(value)
 
 
+def header_values(params: Mapping[str, object] | None) -> dict[str, str]:
+    """Typed header arguments as header values: None is left out, scalars as in the query."""
+    return {name: _scalar(value) for name, value in (params or {}).items() if value is not None}
+
+
 def query_pairs(query: Mapping[str, object]) -> list[tuple[str, str]]:
     """Flatten query parameters: None is left out, lists repeat the key, bools are lowercase."""
     pairs: list[tuple[str, str]] = []

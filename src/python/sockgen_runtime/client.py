@@ -11,7 +11,7 @@ from ._auth import Credentials, Security
 from ._core import ConnectionCore, ConnectionSettings, UnknownEvents, WebSocketOptions
 from ._parsing import ChannelSpec
 from ._send_queue import DEFAULT_MAX_QUEUE_SIZE
-from ._url import merge_headers, websocket_base
+from ._url import header_values, merge_headers, websocket_base
 from .options import AsyncConnectOptions
 from .reconnect import ReconnectPolicy
 
@@ -70,7 +70,7 @@ class ClientBase:
                 query={**credentials.query, **(query or {})},
                 extra_query=dict(options.get("extra_query") or {}),
                 headers=merge_headers(
-                    credentials.headers, _header_values(header_params), self.headers
+                    credentials.headers, header_values(header_params), self.headers
                 ),
                 extra_headers=dict(options.get("extra_headers") or {}),
                 secret_query=credentials.query,
@@ -86,13 +86,3 @@ class ClientBase:
                 transport=options.get("transport", "websockets"),
             ),
         )
-
-
-def _header_values(params: Mapping[str, object] | None) -> dict[str, str]:
-    """Typed header arguments as header values: None left out, booleans as JSON writes them."""
-    out = {}
-    for name, value in (params or {}).items():
-        if value is None:
-            continue
-        out[name] = ("true" if value else "false") if isinstance(value, bool) else str(value)
-    return out

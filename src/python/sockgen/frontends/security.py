@@ -93,7 +93,7 @@ def read_security(
     for scheme in schemes:
         for option in scheme.options:
             env = named.get(option, (None, None))[1] or f"{env_prefix}_{option.upper()}"
-            options.setdefault(option, m.ClientOption(option, env, _option_text(scheme, option)))
+            options.setdefault(option, m.ClientOption(option, env, scheme.description))
     return Security(schemes, optional, list(options.values()))
 
 
@@ -165,16 +165,3 @@ def _options(
         return ("api_key",)
     own = snake(key)
     return (own if own not in _TAKEN and own not in taken else f"{own}_key",)
-
-
-def _option_text(scheme: m.SecurityScheme, option: str) -> str:
-    where = {
-        "bearer": "as a bearer token (``Authorization: Bearer ...``)",
-        "basic": "in HTTP basic authentication",
-        "header": f"in the ``{scheme.name}`` header",
-        "query": f"as the ``{scheme.name}`` query parameter",
-        "cookie": f"in the ``{scheme.name}`` cookie",
-    }[scheme.kind]
-    return f"sent {where} ({scheme.key})" + (
-        f": {scheme.description}" if scheme.description else ""
-    )

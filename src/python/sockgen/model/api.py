@@ -133,6 +133,7 @@ class ClientOption:
     name: str
     env: str
     description: str = ""
+    """Its scheme's description, as the spec writes it."""
 
 
 @dataclass

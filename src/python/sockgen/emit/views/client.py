@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ... import model as m
@@ -99,10 +100,7 @@ def auth_view(api: m.Api) -> AuthView | None:
         ],
         env=literal(env),
         optional=api.security_optional,
-        options=[
-            (ident(o.name), f"{o.description}; defaults to the ``{o.env}`` environment variable")
-            for o in api.client_options
-        ],
+        options=[(ident(o.name), _option_doc(api, o)) for o in api.client_options],
         readme=[_readme_line(api, o) for o in api.client_options],
         fake_arguments=Code(
             ", ".join(
@@ -112,20 +110,31 @@ def auth_view(api: m.Api) -> AuthView | None:
     )
 
 
-#: Where each kind of scheme sends its credential, for the README.
+#: Where each kind of scheme sends its credential; ``{}`` is code (a name, a header).
 _WHERE = {
-    "bearer": "a bearer token (`Authorization: Bearer ...`)",
-    "basic": "HTTP basic authentication (`Authorization: Basic ...`)",
-    "header": "the `{}` header",
-    "query": "the `{}` query parameter",
-    "cookie": "the `{}` cookie",
+    "bearer": "as a bearer token ({})",
+    "basic": "in HTTP basic authentication ({})",
+    "header": "in the {} header",
+    "query": "as the {} query parameter",
+    "cookie": "in the {} cookie",
 }
+_SHOWN = {"bearer": "Authorization: Bearer ...", "basic": "Authorization: Basic ..."}
+
+
+def _sent(api: m.Api, option: m.ClientOption, code: Callable[[str], str]) -> str:
+    """``sent as the `token` query parameter (scheme `queryKey`)``, code as ``code`` writes it."""
+    scheme = next(s for s in api.security if option.name in s.options)
+    where = _WHERE[scheme.kind].format(code(_SHOWN.get(scheme.kind, scheme.name)))
+    return f"sent {where} (scheme {code(scheme.key)})"
+
+
+def _option_doc(api: m.Api, option: m.ClientOption) -> str:
+    """What the clients' docstring says of one credential (raw text)."""
+    sent = _sent(api, option, lambda text: f"``{text}``")
+    said = f": {option.description}" if option.description else ""
+    return f"{sent}{said}; defaults to the ``{option.env}`` environment variable"
 
 
 def _readme_line(api: m.Api, option: m.ClientOption) -> Code:
-    scheme = next(s for s in api.security if option.name in s.options)
-    where = _WHERE[scheme.kind].format(md_inline(scheme.name))
-    return Code(
-        f"`{md_inline(option.name)}`: sent as {where} (scheme `{md_inline(scheme.key)}`); "
-        f"defaults to `{md_inline(option.env)}`"
-    )
+    sent = _sent(api, option, lambda text: f"`{md_inline(text)}`")
+    return Code(f"`{md_inline(option.name)}`: {sent}; defaults to `{md_inline(option.env)}`")

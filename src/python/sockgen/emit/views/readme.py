@@ -156,11 +156,7 @@ def channel_sections(api: m.Api, views: list[ChannelView]) -> list[ReadmeChannel
             helper_names=Code(
                 ", ".join(f"`conn.{'.'.join(path)}(...)`" for path, _ in helper_paths(view))
             ),
-            replies=[
-                _reply_line(msg, {id(r.helper.message): r.name for r in view.requests})
-                for msg in channel.client_messages
-                if msg.reply
-            ],
+            replies=_reply_lines(channel, view),
         )
         for channel, view in zip(api.channels, views, strict=True)
     ]
@@ -183,6 +179,12 @@ def _table(channel: m.Channel) -> list[tuple[str, Code, Code, Code]]:
                 model = Code("binary frame")
             rows.append((direction, md_cell(msg.event), model, tag))
     return rows
+
+
+def _reply_lines(channel: m.Channel, view: ChannelView) -> list[Code]:
+    """Each request of ``channel`` and its reply, with the helper that waits for it."""
+    helpers = {id(r.helper.message): r.name for r in view.requests}
+    return [_reply_line(msg, helpers) for msg in channel.client_messages if msg.reply]
 
 
 def _reply_line(msg: m.Message, helpers: dict[int, Code]) -> Code:

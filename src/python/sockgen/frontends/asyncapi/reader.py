@@ -474,27 +474,39 @@ class AsyncAPIFrontEnd(FrontEnd):
         def lookup(name: str) -> tuple[m.TypeRef, str]:
             node, loc = self.resolver.deref(declared.get(name, {}), at.at("parameters", name))
             node = node if isinstance(node, Mapping) else {}
-            if "schema" in node:
-                t: m.TypeRef = self.conv.convert(node["schema"], loc.at("schema"), pascal(name))
-            elif isinstance(node.get("enum"), list):
-                t = m.LiteralType(tuple(str(v) for v in node["enum"]))
-            else:
-                t = m.Prim("str")
-            return t, str(node.get("description") or "")
+            return self._param_type(node, loc, name), str(node.get("description") or "")
 
         return self.path_params(path, lookup)
+
+    def _param_type(self, node: Mapping[str, Any], loc: Location, name: str) -> m.TypeRef:
+        """A Parameter Object's type: its 2.x ``schema``, its ``enum``, else ``str``."""
+        if "schema" in node:
+            return self.conv.convert(node["schema"], loc.at("schema"), pascal(name))
+        if isinstance(node.get("enum"), list):
+            return m.LiteralType(tuple(str(v) for v in node["enum"]))
+        return m.Prim("str")
+
+    def _binding_params(
+        self, chan: Mapping[str, Any], at: Location, server: Server, key: str
+    ) -> tuple[list[m.Param], Location] | None:
+        """The typed properties of the channel's ws binding ``key`` (``query``,
+        ``headers``), else its server's, and where they are; None when neither has one."""
+        for node, where in ((chan, at), (server.node, server.at)):
+            schema = _ws_binding(node, key)
+            if schema is not None:
+                loc = where.at("bindings", "ws", key)
+                return query_params(self.conv, schema, loc, self.resolver), loc
+        return None
 
     def _header_params(
         self, chan: Mapping[str, Any], at: Location, server: Server
     ) -> list[m.Param]:
         """The channel's ws binding ``headers``, else its server's: typed handshake headers."""
-        for node, where in ((chan, at), (server.node, server.at)):
-            headers = _ws_binding(node, "headers")
-            if headers is not None:
-                loc = where.at("bindings", "ws", "headers")
-                params = query_params(self.conv, headers, loc, self.resolver)
-                return [p for p in params if not self._credential_header(p.wire, loc)]
-        return []
+        found = self._binding_params(chan, at, server, "headers")
+        if found is None:
+            return []
+        params, loc = found
+        return [p for p in params if not self._credential_header(p.wire, loc)]
 
     def _credential_header(self, header: str, at: Location) -> bool:
         """Whether a security scheme sends ``header`` (then the client's credential does,
@@ -557,12 +569,7 @@ class AsyncAPIFrontEnd(FrontEnd):
     ) -> m.Param:
         """An optional ``connect()`` keyword from an AsyncAPI Parameter Object (named after
         its ``key``, sent as ``wire``)."""
-        if "schema" in node:  # 2.x
-            t: m.TypeRef = self.conv.convert(node["schema"], loc.at("schema"), pascal(wire))
-        elif isinstance(node.get("enum"), list):
-            t = m.LiteralType(tuple(str(v) for v in node["enum"]))
-        else:
-            t = m.Prim("str")
+        t = self._param_type(node, loc, wire)
         default = node.get("default", m.MISSING)
         return m.Param(
             param_name(key, taken),
@@ -575,15 +582,8 @@ class AsyncAPIFrontEnd(FrontEnd):
 
     def _query_params(self, chan: Mapping[str, Any], at: Location, server: Server) -> list[m.Param]:
         """The channel's ws binding query, else its server's, plus what the server URL needs."""
-        query = _ws_query(chan)
-        if query is not None:
-            params = query_params(self.conv, query, at.at("bindings", "ws", "query"), self.resolver)
-        elif (query := _ws_query(server.node)) is not None:
-            params = query_params(
-                self.conv, query, server.at.at("bindings", "ws", "query"), self.resolver
-            )
-        else:
-            params = []
+        found = self._binding_params(chan, at, server, "query")
+        params = found[0] if found is not None else []
         wires = {p.wire for p in params}
         taken = {p.name for p in params}
         for p in server.query:
@@ -636,10 +636,6 @@ def _usable_url(url: str) -> bool:
 
 #: The last word of a reply's name that says the request failed.
 _FAILURE_WORDS = frozenset("error errors failure failed fail rejected rejection denied".split())
-
-
-def _ws_query(node: Mapping[str, Any]) -> Any:
-    return _ws_binding(node, "query")
 
 
 def _ws_binding(node: Mapping[str, Any], key: str) -> Any:
