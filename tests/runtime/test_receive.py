@@ -208,3 +208,32 @@ def test_an_invalid_frame_is_described_on_one_line_with_its_start() -> None:
         "dropped an invalid frame (validation_error: subscribed.channel: Field required): "
     )
     assert text.endswith("...'") and len(text) < 200 and "\n" not in text
+
+
+@pytest.mark.parametrize(("frame", "unknown", "registered", "becomes", "kind"), TABLE)
+def test_a_text_frame_in_utf8_becomes_what_its_text_does(
+    frame: str | bytes, unknown: str, registered: tuple[str, ...], becomes: str, kind: str
+) -> None:
+    """``receive_utf8`` (a transport's undecoded text frame) decides as ``receive`` does on
+    the decoded text, down to the error's input, which is the text."""
+    if isinstance(frame, bytes):
+        return  # binary frames have no UTF-8 twin
+    as_text, as_bytes = core(unknown), core(unknown)
+    for c in (as_text, as_bytes):
+        for name in registered:
+            c.handlers.add(name, lambda payload: None)
+    text = outcome(as_text, frame)
+    try:
+        utf8: tuple[str, object] = "event", as_bytes.receive_utf8(frame.encode())
+    except NotAnEvent as other:
+        utf8 = ("dropped", None) if other.handle is None else ("handle", other.handle)
+    assert utf8[0] == text[0] == becomes
+    if isinstance(text[1], Handle) and isinstance(utf8[1], Handle):
+        assert repr(utf8[1].payload) == repr(text[1].payload)
+    else:  # (a ValidationError is equal only to itself: compare what it says)
+        assert repr(utf8[1]) == repr(text[1])
+
+
+def test_a_text_frame_that_is_not_utf8_is_the_transports_to_refuse() -> None:
+    with pytest.raises(UnicodeDecodeError):
+        core("deliver").receive_utf8(b'{"type": "\xff"}')

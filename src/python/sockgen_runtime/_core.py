@@ -266,6 +266,11 @@ class ConnectionCore(Generic[ServerT]):
         """The event one frame is (a server event, or an :class:`UnknownEvent`); any other
         frame raises :class:`NotAnEvent`. Text frames are events, binary ones go to
         ``on("raw_data")``, invalid ones to ``on("error")``."""
+        self.receive_utf8: Callable[[bytes], Any] = self._utf8_receiver()
+        """:attr:`receive` for a text frame still in UTF-8 bytes (a transport that holds
+        them undecoded): the same event or :class:`NotAnEvent`, without decoding a valid
+        frame first; :class:`UnicodeDecodeError` for one that is not UTF-8 (the transport
+        closes the connection with 1007, as for any reader)."""
         self.handlers_for: Callable[[type], Sequence[Handler]] = self.handlers.by_class.__getitem__
         """The handlers ``dispatch_events`` calls for an event, by its class (``once`` ones
         leave)."""
@@ -361,6 +366,20 @@ class ConnectionCore(Generic[ServerT]):
             raise NotAnEvent(handle("raw_data", frame))
 
         return receive
+
+    def _utf8_receiver(self) -> Callable[[bytes], Any]:
+        validate, receive = self.validate, self.receive
+        if self.channel.raw_text:  # the text itself is the event
+            return lambda data: receive(data.decode())
+
+        def receive_utf8(data: bytes) -> Any:
+            try:
+                return validate(data, by_name=False)
+            except ValidationError:
+                # as text: the same error as a decoded frame's, or a text/plain event
+                return receive(data.decode())
+
+        return receive_utf8
 
     def _binary(self, frame: bytes) -> Any:
         """A binary frame of a channel with MessagePack events: its event; an invalid one

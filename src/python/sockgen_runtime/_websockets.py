@@ -9,8 +9,9 @@ The few places where the two differ are here (:func:`close_info`).
 
 from __future__ import annotations
 
+from collections import deque
 from types import ModuleType
-from typing import Literal
+from typing import Any, Literal
 
 from .errors import MissingDependencyError
 
@@ -70,6 +71,55 @@ def close_info(exc: BaseException) -> tuple[int, str]:
         return 1006, ""
     # a close frame without a code: websockets says 1005, picows 0 (and a None reason)
     return int(frame.code) or 1005, str(frame.reason or "")
+
+
+class Buffered:
+    """The frames a ``websockets`` asyncio connection has read off the socket and holds for
+    ``recv()``, for the receive loop to take one whole message at a time without
+    ``recv()``'s three coroutines and its UTF-8 decoding (pydantic reads the bytes).
+
+    It reads websockets' ``Assembler`` (``recv_messages``: a deque of frames, a lock flag,
+    flow control), the same from websockets 13 to 17; :func:`buffered` checks its shape
+    and the loop falls back to ``recv()`` for anything else: a fragmented message, an
+    empty buffer (to wait), another reader, picows.
+    """
+
+    __slots__ = ("assembler", "frames", "text")
+
+    def __init__(self, assembler: Any, frames: deque[Any], text: object) -> None:
+        self.assembler = assembler
+        self.frames = frames
+        """websockets' ``Frame`` objects, oldest first (``opcode``, ``data``, ``fin``)."""
+        self.text = text
+        """The text opcode: a frame of it holds UTF-8, anything else is binary."""
+
+    def take(self) -> Any:
+        """The next message's one frame, or None when ``recv()`` must read (see above)."""
+        frames, assembler = self.frames, self.assembler
+        if not frames or assembler.get_in_progress or not frames[0].fin:
+            return None
+        frame = frames.popleft()
+        if assembler.paused:  # below the low water mark: websockets reads the socket again
+            assembler.maybe_resume()
+        return frame
+
+    def put_back(self, frame: Any) -> None:
+        """Give ``frame`` back to ``recv()`` (a text frame that is not UTF-8: websockets
+        closes the connection with 1007, as it does for any reader)."""
+        self.frames.appendleft(frame)
+
+
+def buffered(socket: Any) -> Buffered | None:
+    """``socket``'s received frames (see :class:`Buffered`), or None when it is no
+    ``websockets`` asyncio connection of the shape this runtime knows."""
+    assembler = getattr(socket, "recv_messages", None)
+    frames = getattr(getattr(assembler, "frames", None), "queue", None)
+    known = all(hasattr(assembler, name) for name in ("get_in_progress", "paused", "maybe_resume"))
+    if not isinstance(frames, deque) or not known:
+        return None
+    from websockets.frames import Opcode
+
+    return Buffered(assembler, frames, Opcode.TEXT)
 
 
 def handshake_failures(

@@ -76,6 +76,9 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
     def __init__(self, core: ConnectionCore[ServerT], socket: Any) -> None:
         super().__init__(core, socket)
         self._recovering = asyncio.Lock()
+        self._buffered_of: Any = None
+        self._buffered: _websockets.Buffered | None = None
+        """The frames ``self._buffered_of`` (the current socket, once read) holds for recv()."""
 
     # --- sending -------------------------------------------------------------
 
@@ -129,30 +132,36 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
         return self
 
     async def __anext__(self) -> ServerT:
-        # The receive loop, and the hot path: one coroutine per event around the socket's
-        # own recv(); the core says what each frame becomes.
+        # The receive loop, and the hot path: the core says what each frame becomes. A
+        # websockets socket's buffered frames are taken without recv() (its coroutines and
+        # UTF-8 decoding are most of a small frame's cost); recv() waits for the others.
         if self._backlog and not self._pumping:
             return self._backlog.popleft()  # type: ignore[no-any-return]
-        receive = self._receive
+        receive, receive_utf8 = self._receive, self._core.receive_utf8
         waiting = self._core.requests.waiting
+        not_utf8 = False
         while True:
             ws = self._ws
-            self._receiving = True
+            if ws is not self._buffered_of:
+                self._buffered_of, self._buffered = ws, _websockets.buffered(ws)
+            buffered = self._buffered
+            frame = None if buffered is None or not_utf8 else buffered.take()
             try:
-                frame = await ws.recv()
-            except self._closed_exc as exc:
-                try:
-                    await self._lost(ws, exc)
-                except ConnectionEndedOK as ok:
-                    self._last_close = ok
-                    raise StopAsyncIteration from None
-                continue
-            finally:
-                self._receiving = False
-            try:
-                event = receive(frame)
+                if frame is None:
+                    not_utf8 = False
+                    event = receive(await self._recv(ws))
+                elif frame.opcode is buffered.text:  # type: ignore[union-attr]
+                    event = receive_utf8(frame.data)
+                else:  # (bytes() of a bytes object is that object: no copy)
+                    event = receive(bytes(frame.data))
             except NotAnEvent as other:  # an invalid or a binary frame
                 handle = other.handle
+            except UnicodeDecodeError:  # recv() makes websockets fail the connection
+                buffered.put_back(frame)  # type: ignore[union-attr]
+                not_utf8 = True
+                continue
+            except _Lost:
+                continue
             else:
                 if not waiting or self._core.requests.answer(event):
                     return event  # type: ignore[no-any-return]
@@ -161,6 +170,22 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
                 continue
             if handle is not None:  # run outside the except: a handler's error is its own
                 await self._run(handle)
+
+    async def _recv(self, ws: Any) -> str | bytes:
+        """The socket's next frame, waiting; a closed socket recovers (:class:`_Lost`: read
+        again) or ends the iteration."""
+        self._receiving = True
+        try:
+            return await ws.recv()  # type: ignore[no-any-return]
+        except self._closed_exc as exc:
+            try:
+                await self._lost(ws, exc)
+            except ConnectionEndedOK as ok:
+                self._last_close = ok
+                raise StopAsyncIteration from None
+            raise _Lost from None
+        finally:
+            self._receiving = False
 
     # --- requests ------------------------------------------------------------
 
@@ -336,6 +361,10 @@ class AsyncConnectionManager(Generic[C]):
                 await self._connection.close()
             except ConnectionEnded:
                 pass
+
+
+class _Lost(Exception):
+    """The socket closed and the connection recovered: read from the new one."""
 
 
 _ANSWERED: Any = object()
