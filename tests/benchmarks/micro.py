@@ -25,25 +25,28 @@ from benchmarks.bench import generate_sockgen, hand_written, make_frames, use_so
 
 
 class StubSocket:
-    """The surface of websockets' connections that the runtime uses, over a list of frames
-    (text frames as ``str``, or as undecoded ``bytes`` with ``decode=False``, as websockets
-    hands them out: neither costs the stub a conversion)."""
+    """The surface of websockets' asyncio connections that the runtime uses, over a list of
+    frames. ``recv()`` is websockets' own: the frames wait in a real ``Assembler`` (its
+    queue, its UTF-8 decoding), as frames a fast server sent do once read off the socket."""
 
     def __init__(self, frames: list[str], closed: type[Exception]) -> None:
-        self._text = iter(frames)
-        self._raw = iter([f.encode() for f in frames])
-        self._closed = closed
+        from websockets.asyncio.messages import Assembler
+        from websockets.frames import Frame, Opcode
 
-    def _next(self, decode: bool | None) -> str | bytes:
+        self._closed = closed
+        self.recv_messages = Assembler()
+        for text in frames:
+            self.recv_messages.put(Frame(Opcode.TEXT, text.encode()))
+        self.recv_messages.close()  # the end of the stream, after the buffered frames
+
+    async def recv(self, decode: bool | None = None) -> str | bytes:
+        """As websockets' ``Connection.recv``: the assembler's next message, or the close."""
         try:
-            return next(self._raw) if decode is False else next(self._text)
-        except StopIteration:
+            return await self.recv_messages.get(decode)
+        except EOFError:
             from websockets.frames import Close
 
             raise self._closed(Close(1000, ""), Close(1000, ""), True) from None
-
-    async def recv(self, decode: bool | None = None) -> str | bytes:
-        return self._next(decode)
 
     async def __aiter__(self) -> Any:
         """As websockets' connections iterate: an async generator around ``recv()``."""
@@ -60,13 +63,27 @@ class StubSocket:
         return None
 
 
-class SyncStub(StubSocket):
-    def recv(  # type: ignore[override]
-        self, timeout: float | None = None, decode: bool | None = None
-    ) -> str | bytes:
-        return self._next(decode)
+class SyncStub:
+    """The blocking twin: websockets' sync ``recv()`` over a list of frames (text as ``str``,
+    or as undecoded ``bytes`` with ``decode=False``)."""
 
-    def close(self, code: int = 1000, reason: str = "") -> None:  # type: ignore[override]
+    def __init__(self, frames: list[str], closed: type[Exception]) -> None:
+        self._text = iter(frames)
+        self._raw = iter([f.encode() for f in frames])
+        self._closed = closed
+
+    def recv(self, timeout: float | None = None, decode: bool | None = None) -> str | bytes:
+        try:
+            return next(self._raw) if decode is False else next(self._text)
+        except StopIteration:
+            from websockets.frames import Close
+
+            raise self._closed(Close(1000, ""), Close(1000, ""), True) from None
+
+    def send(self, data: str | bytes) -> None:
+        return None
+
+    def close(self, code: int = 1000, reason: str = "") -> None:
         return None
 
 
@@ -86,38 +103,35 @@ def clients(gen: Path) -> dict[str, Callable[[list[str]], float]]:
             room.CHANNEL, core_module.ConnectionSettings(base_url="ws://stub")
         )
 
-    def hand(frames: list[str]) -> float:
+    def timed(
+        loop: Callable[[Any], Any], make: Callable[[StubSocket], Any]
+    ) -> Callable[[list[str]], float]:
+        """A client: ``make`` its connection over a new stub (not timed), then time ``loop``."""
+
+        def client(frames: list[str]) -> float:
+            async def run() -> float:
+                subject = make(StubSocket(frames, ConnectionClosedOK))
+                start = time.perf_counter()
+                await loop(subject)
+                return time.perf_counter() - start
+
+            return asyncio.run(run())
+
+        return client
+
+    async def hand(ws: StubSocket) -> None:
         """What the loopback benchmark's baseline does: ``async for frame in ws``."""
+        async for frame in ws:
+            validate(frame)
 
-        async def run() -> None:
-            ws = StubSocket(frames, ConnectionClosedOK)
-            async for frame in ws:
-                validate(frame)
+    async def iterate(conn: Any) -> None:
+        async for _ in conn:
+            pass
 
-        start = time.perf_counter()
-        asyncio.run(run())
-        return time.perf_counter() - start
-
-    def sockgen_iter(frames: list[str]) -> float:
-        async def run() -> None:
-            conn = room.AsyncRoomConnection(core(), StubSocket(frames, ConnectionClosedOK))
-            async for _ in conn:
-                pass
-
-        start = time.perf_counter()
-        asyncio.run(run())
-        return time.perf_counter() - start
-
-    def sockgen_on(frames: list[str]) -> float:
-        async def run() -> None:
-            conn = room.AsyncRoomConnection(core(), StubSocket(frames, ConnectionClosedOK))
-            for event in ("message", "typing", "presence"):
-                conn.on(event, lambda e: None)
-            await conn.dispatch_events()
-
-        start = time.perf_counter()
-        asyncio.run(run())
-        return time.perf_counter() - start
+    async def dispatch(conn: Any) -> None:
+        for event in ("message", "typing", "presence"):
+            conn.on(event, lambda e: None)
+        await conn.dispatch_events()
 
     def sockgen_sync(frames: list[str]) -> float:
         conn = room.RoomConnection(core(), SyncStub(frames, ConnectionClosedOK))
@@ -128,41 +142,31 @@ def clients(gen: Path) -> dict[str, Callable[[list[str]], float]]:
 
     chunk = bytes(3200)
 
-    def raw_send(frames: list[str]) -> float:
-        async def run() -> None:
-            ws = StubSocket(frames, ConnectionClosedOK)
-            for _ in frames:
-                await ws.send(chunk)
+    async def raw_send(ws: StubSocket) -> None:
+        for _ in range(len(ws.recv_messages.frames)):
+            await ws.send(chunk)
 
-        start = time.perf_counter()
-        asyncio.run(run())
-        return time.perf_counter() - start
+    voice: Any = importlib.import_module("bench_sdk.voice.connection")
 
-    def sockgen_send(frames: list[str]) -> float:
-        voice: Any = importlib.import_module("bench_sdk.voice.connection")
+    def voice_connection(ws: StubSocket) -> Any:
+        settings = core_module.ConnectionSettings(base_url="ws://stub")
+        return voice.AsyncVoiceConnection(core_module.ConnectionCore(voice.CHANNEL, settings), ws)
 
-        async def run() -> None:
-            conn = voice.AsyncVoiceConnection(
-                core_module.ConnectionCore(
-                    voice.CHANNEL, core_module.ConnectionSettings(base_url="ws://stub")
-                ),
-                StubSocket(frames, ConnectionClosedOK),
-            )
-            audio = conn.audio
-            for _ in frames:
-                await audio(chunk)
+    async def sockgen_send(conn: Any) -> None:
+        audio = conn.audio
+        for _ in range(len(conn.socket.recv_messages.frames)):
+            await audio(chunk)
 
-        start = time.perf_counter()
-        asyncio.run(run())
-        return time.perf_counter() - start
+    def room_connection(ws: StubSocket) -> Any:
+        return room.AsyncRoomConnection(core(), ws)
 
     return {
-        "hand-written: async for, validate_json": hand,
-        "sockgen async for": sockgen_iter,
-        "sockgen on() + dispatch_events": sockgen_on,
+        "hand-written: async for, validate_json": timed(hand, lambda ws: ws),
+        "sockgen async for": timed(iterate, room_connection),
+        "sockgen on() + dispatch_events": timed(dispatch, room_connection),
         "sockgen sync for": sockgen_sync,
-        "raw: await ws.send(bytes)": raw_send,
-        "sockgen: await conn.audio(bytes)": sockgen_send,
+        "raw: await ws.send(bytes)": timed(raw_send, lambda ws: ws),
+        "sockgen: await conn.audio(bytes)": timed(sockgen_send, voice_connection),
     }
 
 

@@ -25,15 +25,16 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench import _sdk, generate_sockgen, in_fresh_process, table, use_sources
+from benchmarks.bench import _sdk, generate_sockgen, in_fresh_process, rounds, table, use_sources
 
 CHUNK = bytes(range(256)) * 12 + bytes(128)  # 3,200 bytes
 PING_EVERY = 50
 EVENTS_PER_SECOND = 1000
 
 
-def serve(port_q: Any, stop: Any) -> None:
-    """The server process: read audio and pings (answer each ping at once), stream events."""
+def serve(port_q: Any, stop: Any, open_connections: Any) -> None:
+    """The server process: read audio and pings (answer each ping at once), stream events.
+    ``open_connections`` counts the connections it still serves."""
     from websockets.asyncio.server import serve as ws_serve
 
     async def handler(ws: Any) -> None:
@@ -44,6 +45,8 @@ def serve(port_q: Any, stop: Any) -> None:
                 await asyncio.sleep(1 / EVENTS_PER_SECOND)
 
         streaming = asyncio.create_task(stream())
+        with open_connections.get_lock():
+            open_connections.value += 1
         try:
             async for message in ws:
                 if isinstance(message, str):  # a ping: answer it with its id
@@ -51,6 +54,8 @@ def serve(port_q: Any, stop: Any) -> None:
                     await ws.send(json.dumps({"type": "pong", "id": ping["id"]}))
         finally:
             streaming.cancel()
+            with open_connections.get_lock():
+                open_connections.value -= 1
 
     async def main() -> None:
         async with ws_serve(handler, "127.0.0.1", 0, compression=None, max_size=None) as server:
@@ -157,6 +162,14 @@ def run_client(name: str, url: str, chunks: int, gen: str, out: Any) -> None:
     out.put((chunks, elapsed, rtts))
 
 
+def idle(open_connections: Any, timeout: float = 10.0) -> None:
+    """Wait until the server has finished with the last client (read its audio, closed):
+    a client that starts while the server still drains the one before runs slower."""
+    deadline = time.monotonic() + timeout
+    while open_connections.value and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
@@ -171,8 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     use_sources()
     ctx = mp.get_context("spawn")
-    port_q, stop = ctx.Queue(), ctx.Event()
-    server = ctx.Process(target=serve, args=(port_q, stop), daemon=True)
+    port_q, stop, open_connections = ctx.Queue(), ctx.Event(), ctx.Value("i", 0)
+    server = ctx.Process(target=serve, args=(port_q, stop, open_connections), daemon=True)
     server.start()
     url = f"ws://127.0.0.1:{port_q.get(timeout=60)}"
     try:
@@ -180,13 +193,11 @@ def main(argv: list[str] | None = None) -> int:
             generate_sockgen(Path(tmp))
             rates: dict[str, list[float]] = {name: [] for name in CLIENTS}
             rtts: dict[str, list[float]] = {name: [] for name in CLIENTS}
-            for _ in range(args.runs):  # round by round: a slow spell falls on every client
-                for name in CLIENTS:
-                    count, elapsed, trips = in_fresh_process(
-                        run_client, name, url, args.chunks, tmp
-                    )
-                    rates[name].append(count / elapsed)
-                    rtts[name].extend(trips)
+            for name in rounds(list(CLIENTS), args.runs):
+                idle(open_connections)
+                count, elapsed, trips = in_fresh_process(run_client, name, url, args.chunks, tmp)
+                rates[name].append(count / elapsed)
+                rtts[name].extend(trips)
     finally:
         stop.set()
         server.join(10)
