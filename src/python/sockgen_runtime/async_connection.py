@@ -146,10 +146,23 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
                 self._buffered_of, self._buffered = ws, _websockets.buffered(ws)
             buffered = self._buffered
             frame = None if buffered is None or not_utf8 else buffered.take()
+            if frame is None:  # wait for the socket (inline: a coroutine less per event)
+                not_utf8 = False
+                self._receiving = True
+                try:
+                    data = await ws.recv()
+                except self._closed_exc as exc:
+                    try:
+                        await self._lost(ws, exc)
+                    except ConnectionEndedOK as ok:
+                        self._last_close = ok
+                        raise StopAsyncIteration from None
+                    continue
+                finally:
+                    self._receiving = False
             try:
                 if frame is None:
-                    not_utf8 = False
-                    event = receive(await self._recv(ws))
+                    event = receive(data)
                 elif frame.opcode is buffered.text:  # type: ignore[union-attr]
                     event = receive_utf8(frame.data)
                 else:  # (bytes() of a bytes object is that object: no copy)
@@ -160,8 +173,6 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
                 buffered.put_back(frame)  # type: ignore[union-attr]
                 not_utf8 = True
                 continue
-            except _Lost:
-                continue
             else:
                 if not waiting or self._core.requests.answer(event):
                     return event  # type: ignore[no-any-return]
@@ -170,22 +181,6 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
                 continue
             if handle is not None:  # run outside the except: a handler's error is its own
                 await self._run(handle)
-
-    async def _recv(self, ws: Any) -> str | bytes:
-        """The socket's next frame, waiting; a closed socket recovers (:class:`_Lost`: read
-        again) or ends the iteration."""
-        self._receiving = True
-        try:
-            return await ws.recv()  # type: ignore[no-any-return]
-        except self._closed_exc as exc:
-            try:
-                await self._lost(ws, exc)
-            except ConnectionEndedOK as ok:
-                self._last_close = ok
-                raise StopAsyncIteration from None
-            raise _Lost from None
-        finally:
-            self._receiving = False
 
     # --- requests ------------------------------------------------------------
 
@@ -361,10 +356,6 @@ class AsyncConnectionManager(Generic[C]):
                 await self._connection.close()
             except ConnectionEnded:
                 pass
-
-
-class _Lost(Exception):
-    """The socket closed and the connection recovered: read from the new one."""
 
 
 _ANSWERED: Any = object()
