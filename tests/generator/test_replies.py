@@ -8,7 +8,7 @@ import asyncio
 import copy
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from generator.desk import Doc, base
@@ -263,3 +263,36 @@ def test_an_error_reply_raises_carrying_its_model(tmp_path: Path) -> None:
 
     rejected = asyncio.run(session())
     assert isinstance(rejected, sdk["desk_sdk.trades.messages"].Rejected) and rejected.id == 9
+
+
+def test_a_handler_class_hook_requests_and_its_handler_sees_the_reply(tmp_path: Path) -> None:
+    sdk = sdk_from(tmp_path, rpc())
+    testing, messages = sdk["desk_sdk.testing"], sdk["desk_sdk.trades.messages"]
+    handler_class = sdk["desk_sdk.trades.client"].TradesClient
+
+    class Desk(handler_class):  # type: ignore[misc, valid-type]
+        answered: Any = None
+        handled: ClassVar[list[Any]] = []
+
+        async def send_init_message(self) -> None:
+            assert self.connection is not None  # the channel's connection, its helpers too
+            self.answered = await self.connection.request_order(
+                symbol="Z", side="buy", id=4, timeout=5
+            )
+
+        async def handle_message(self, message: Any) -> None:
+            self.handled.append(message)
+            await self.disconnect()
+
+    async def session() -> Desk:
+        async with testing.FakeDesk() as fake:
+            fake.trades.reply(
+                messages.Order, lambda order: messages.Filled(symbol=order.symbol, price=3.0)
+            )
+            desk = Desk(fake.url, path_params={"book": "b1"})
+            await asyncio.wait_for(desk.handle(), 10)
+            return desk
+
+    desk = asyncio.run(session())
+    assert isinstance(desk.answered, messages.Filled) and desk.answered.id == 4
+    assert desk.handled == [desk.answered]  # the reply reaches handle_message too

@@ -44,6 +44,10 @@ class AsyncHandlerClient(Generic[OutgoingT, IncomingT]):
     """
 
     channel: ClassVar[ChannelSpec[Any]]
+    connection_class: ClassVar[type[AsyncConnection[Any, Any]]] = AsyncConnection
+    """What :meth:`handle` opens: a generated handler class names its channel's connection
+    class, so hooks reach its typed helpers (``request_<event>()`` among them) through
+    :attr:`connection`."""
     unknown_events: ClassVar[UnknownEvents] = "error"
     """``deliver``: a server event the spec does not describe (an unknown tag, or a value
     it does not list) goes to :meth:`handle_unknown_event`; ``error`` (the default): to
@@ -87,7 +91,7 @@ class AsyncHandlerClient(Generic[OutgoingT, IncomingT]):
         try:
             core = self._new_core()
             try:
-                self.connection = await AsyncConnectionManager(AsyncConnection, core).enter()
+                self.connection = await AsyncConnectionManager(self.connection_class, core).enter()
             except WebSocketConnectError as exc:
                 await self.handle_websocket_connection_error(exc)
                 return

@@ -72,6 +72,7 @@ def _locals(view: PackageView, channel: ChannelView | None, importer: str) -> di
         assert channel is not None
         out = {str(n): ".messages" for n in channel.messages.exports}
         out["CHANNEL"] = ".connection"
+        out[f"Async{channel.prefix}Connection"] = ".connection"
         return {**shared, **out}
     # _client.py: each channel's resources
     return {
