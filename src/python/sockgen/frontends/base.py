@@ -15,6 +15,7 @@ from ..input.config import Config
 from ..input.refs import Location, Resolver
 from ..names.identifiers import AMBIGUOUS, RESERVED_ATTRIBUTES, RESERVED_CLASS_NAMES
 from ..names.naming import pascal, snake, unique
+from .replies import apply_config
 from .schema import SchemaConverter
 from .security import Requirement, Security, read_security
 
@@ -79,6 +80,7 @@ class FrontEnd:
         )
 
     def make_api(self, channels: list[m.Channel], base_url: str | None, auth: Security) -> m.Api:
+        apply_config(channels, self.conv, self.config)  # sockgen.replies: the last word
         info = self.doc.get("info")
         info = info if isinstance(info, dict) else {}
         title = str(info.get("title") or self.root.doc.path.stem)

@@ -12,6 +12,10 @@ sockgen:                    # sockgen's own (all optional)
   discriminator: type       # force the property that tells events apart
   error_replies: [Rejected] # the replies that mean a request failed (default: read from
                             # their names: Error, Failure, Rejected...; [] for none)
+  replies:                  # what answers a client event, when the spec does not say
+    Ping: {replies: [Pong], correlation: reqid}   # matched by a top-level property
+    Hello: {replies: [Welcome]}                   # no correlation: the next one answers
+    Ack: {replies: []}                            # no reply (overrides the spec)
   sdk_version: 1.2.0        # the version in the generated pyproject.toml (default: info.version)
 resources: ...              # Stainless: resources.<name>.methods.<m> with type: websocket
 targets:
@@ -41,10 +45,23 @@ _SOCKGEN_KEYS = {
     "discriminator",
     "sdk_version",
     "error_replies",
+    "replies",
 }
 
 
 Side = Literal["client", "server"]
+
+
+@dataclass(frozen=True)
+class ConfiguredReply:
+    """One entry of ``sockgen.replies``."""
+
+    replies: tuple[str, ...]
+    """Server event class names; empty: the request has no reply."""
+    correlation: str | None
+    """The top-level payload property both carry (its wire name); None: in order."""
+    pointer: str
+    """Where the entry is in the config (``/sockgen/replies/Ping``), for errors."""
 
 
 @dataclass
@@ -55,6 +72,8 @@ class Config:
     discriminator: str | None = None
     error_replies: tuple[str, ...] | None = None
     """Message class names; None: inferred from the names."""
+    replies: Mapping[str, ConfiguredReply] = field(default_factory=dict)
+    """``sockgen.replies``: a client event's class name -> what answers it."""
     sdk_version: str | None = None
     """``--sdk-version``, else ``sockgen.sdk_version``; unset: the spec's ``info.version``."""
     websockets_extra: str = "websockets"
@@ -103,6 +122,7 @@ def load_config(
         direction=side,
         discriminator=_text(own.get("discriminator"), doc, "/sockgen/discriminator"),
         error_replies=_names(own.get("error_replies"), doc, "/sockgen/error_replies"),
+        replies=_replies(own.get("replies"), doc),
         sdk_version=sdk_version or _version(own.get("sdk_version"), doc),
         websockets_extra=str(options.get("websockets_extra_name") or "websockets"),
         stainless=data,
@@ -134,6 +154,28 @@ def _names(value: object, doc: Document | None, pointer: str) -> tuple[str, ...]
         return tuple(value)
     message = f"{pointer.rsplit('/', 1)[-1]} must be a list of message class names"
     raise doc.error(message, pointer) if doc else SpecError(message)
+
+
+def _replies(value: object, doc: Document | None) -> dict[str, ConfiguredReply]:
+    """``sockgen.replies``, checked for shape (the names are checked against the spec's
+    events once they are read)."""
+    out = {}
+    for name, entry in _mapping(value, doc, "/sockgen/replies", "'replies'").items():
+        pointer = f"/sockgen/replies/{name}"
+        entry = _mapping(entry, doc, pointer, f"replies.{name}")
+        unknown = sorted(set(entry) - {"replies", "correlation"})
+        if unknown and doc:
+            raise doc.error(
+                f"unknown key(s) {', '.join(map(str, unknown))}; known: correlation, replies",
+                pointer,
+            )
+        names = _names(entry.get("replies"), doc, f"{pointer}/replies")
+        if names is None and doc:
+            raise doc.error("a list of the server event class names that answer it", pointer)
+        out[str(name)] = ConfiguredReply(
+            names or (), _text(entry.get("correlation"), doc, f"{pointer}/correlation"), pointer
+        )
+    return out
 
 
 def _version(value: object, doc: Document | None) -> str | None:

@@ -24,7 +24,8 @@ from ...input.config import Config
 from ...input.refs import Location, Resolver
 from ...names.identifiers import class_prefix
 from ...names.layout import channel_modules
-from ...names.naming import pascal, words
+from ...names.naming import pascal
+from .. import replies as replies_of
 from ..base import FrontEnd, param_name, query_params
 from ..events import payload_message, plan
 from ..schema import TAG_PREFERENCE, SchemaConverter, check_schema_format
@@ -59,6 +60,10 @@ class AsyncAPIFrontEnd(FrontEnd):
         self.auth = Security([], True, [])
         self.requests: dict[Location, tuple[str, tuple[Location, ...]]] = {}
         """A client request's message -> the channel and the messages of its reply."""
+        self.answering: set[Location] = set()
+        """The messages that reply to a server's request (a client sends them)."""
+        self.correlated: dict[str, Location] = {}
+        """A message's class name -> its ``correlationId`` (where warnings point)."""
 
     # --- top level --------------------------------------------------------------
 
@@ -82,6 +87,20 @@ class AsyncAPIFrontEnd(FrontEnd):
             for key in channels_node
         ]
         self._link_replies(channels)
+        answers = {
+            msg.name
+            for loc in self.answering
+            for channel in channels
+            for msg in channel.client_messages
+            if msg.source == str(self._target(loc).at("payload"))
+        }
+        replies_of.pair_by_correlation(
+            channels,
+            self.conv,
+            self.config,
+            answers,
+            lambda msg, text: self.conv.warn(self.correlated[msg.name], text),
+        )
         base_url = server.base_url
         if base_url and self.v3 and server.pathname not in ("", "/"):
             # a channel address that repeats the server's pathname already carries it
@@ -172,6 +191,8 @@ class AsyncAPIFrontEnd(FrontEnd):
             if op.replies and self.side.client_sends(op):  # a client's request and its reply
                 for loc in op.messages:
                     self.requests.setdefault(loc, (op.reply_channel or op.channel, op.replies))
+            elif op.replies:  # the server asks, the client answers
+                self.answering.update(op.replies)
         for key in channels:
             self._unowned(str(key), out[str(key)], known)
         return out
@@ -400,6 +421,8 @@ class AsyncAPIFrontEnd(FrontEnd):
                 content_type=node.get("contentType") or self.doc.get("defaultContentType"),
             ):
                 msg.correlation = self._correlation(node, target)
+                if msg.correlation is not None:
+                    self.correlated.setdefault(msg.name, target.at("correlationId"))
                 if all(existing.name != msg.name for existing in out):
                     out.append(msg)
         return out
@@ -421,20 +444,6 @@ class AsyncAPIFrontEnd(FrontEnd):
             return None
         return path[0].replace("~1", "/").replace("~0", "~")
 
-    def _wires(self, msg: m.Message) -> set[str]:
-        """The wire names of a message's payload properties (none unless it is a model)."""
-        model = self.conv.model_of(msg.type)
-        return {f.wire for f in model.fields} if model is not None else set()
-
-    def _errors(self, names: tuple[str, ...]) -> tuple[str, ...]:
-        """The replies that say a request failed: the config's ``error_replies``, else those
-        whose name ends in a word of failure (``SubscriptionStatusError``, ``Rejected``),
-        when another reply is left to say it worked."""
-        if self.config.error_replies is not None:
-            return tuple(n for n in names if n in self.config.error_replies)
-        failed = tuple(n for n in names if (words(n) or [""])[-1].lower() in _FAILURE_WORDS)
-        return failed if len(failed) < len(names) else ()
-
     def _link_replies(self, channels: list[m.Channel]) -> None:
         """Each client request the operations pair with a reply gets its :class:`Reply`."""
         by_source: dict[str, list[m.Message]] = {}
@@ -455,7 +464,7 @@ class AsyncAPIFrontEnd(FrontEnd):
             asked = {msg.correlation for msg in requests}
             if len(asked) == 1 and None not in asked:  # the replies carry the request's id
                 wire = next(iter(asked))
-                if all(wire in self._wires(msg) for msg in replies):
+                if all(wire in replies_of.wires(self.conv, msg) for msg in replies):
                     field, correlations = wire, {wire}
             if len(correlations) > 1:
                 self.conv.warn(
@@ -464,7 +473,13 @@ class AsyncAPIFrontEnd(FrontEnd):
                     f"({', '.join(sorted(str(c) for c in correlations))}): paired in order",
                 )
             names = tuple(dict.fromkeys(msg.name for msg in replies))
-            reply = m.Reply(names, channel_key, field, str(request_at), self._errors(names))
+            reply = m.Reply(
+                names,
+                channel_key,
+                field,
+                str(request_at),
+                replies_of.error_replies(names, self.config),
+            )
             for msg in requests:
                 msg.reply = reply
 
@@ -635,7 +650,6 @@ def _usable_url(url: str) -> bool:
 
 
 #: The last word of a reply's name that says the request failed.
-_FAILURE_WORDS = frozenset("error errors failure failed fail rejected rejection denied".split())
 
 
 def _ws_binding(node: Mapping[str, Any], key: str) -> Any:
