@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from generator.desk import Doc, base
 from generator.fuzzing import json_values
-from generator.support import import_all, write
+from generator.support import corpus_dir, import_all, write
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sockgen import model as m
@@ -126,7 +126,7 @@ def test_a_clients_answer_to_the_servers_request_is_no_request(tmp_path: Path) -
 def test_the_config_pairs_corrects_and_removes_replies(tmp_path: Path) -> None:
     doc = json_rpc_2x(response_id="ref")  # nothing inferred
     # Result has no "id" (it carries "ref"): refused, naming the key
-    with pytest.raises(SpecError, match=r"Result has no top-level property 'id'") as info:
+    with pytest.raises(SpecError, match=r"Result has no property 'id'") as info:
         read(tmp_path, doc, {"replies": {"Call": {"replies": ["Result"], "correlation": "id"}}})
     assert info.value.pointer == "/sockgen/replies/Call/correlation"
     api, _ = read(tmp_path, doc, {"replies": {"Call": {"replies": ["Result", "Notice"]}}})
@@ -181,6 +181,60 @@ def test_a_2x_json_rpc_request_on_the_wire(tmp_path: Path) -> None:
     assert (first.result, second.result) == (42.0, 42.0)
     assert isinstance(first.id, int) and first.id != second.id  # made, sent, echoed, matched
     assert notice.note == "before"
+
+
+SIGNALFISH_CONFIG = {
+    "sockgen": {
+        "replies": {
+            "RoomOperation": {
+                "replies": ["RoomOperationResult"],
+                "correlation": "data/operation_id",
+            }
+        }
+    }
+}
+
+
+def test_signalfish_room_operations_matched_by_their_nested_operation_id(tmp_path: Path) -> None:
+    """signalfish pairs a RoomOperation with its RoomOperationResult by ``data.operation_id``
+    in prose only: the config says so, and the generated helper matches the results of
+    two operations answered out of order, on the wire, against the generated fake."""
+    config = tmp_path / "sockgen.json"
+    config.write_text(json.dumps(SIGNALFISH_CONFIG))
+    spec = corpus_dir() / "signalfish-asyncapi3.yaml"
+    out = write(generate(spec, config, "signalfish_sdk"), tmp_path / "out")
+    sdk = import_all(out, "signalfish_sdk")
+    testing, messages = sdk["signalfish_sdk.testing"], sdk["signalfish_sdk.signaling.messages"]
+    first_id, second_id = (
+        "00000000-0000-4000-8000-000000000001",
+        "00000000-0000-4000-8000-000000000002",
+    )
+
+    def operation(operation_id: str) -> dict[str, Any]:
+        return {"operation_id": operation_id, "operation": {"type": "LeaveRoom"}}
+
+    async def session() -> tuple[Any, Any]:
+        async with testing.FakeSignalFishSignalingProtocol() as fake:
+            async with fake.async_client().signaling.connect() as conn:
+                peer = await fake.signaling.accept()
+                first = asyncio.ensure_future(
+                    conn.request_room_operation(data=operation(first_id), timeout=5)
+                )
+                await peer.expect(messages.RoomOperation)
+                second = asyncio.ensure_future(
+                    conn.request_room_operation(data=operation(second_id), timeout=5)
+                )
+                await peer.expect(messages.RoomOperation)
+                for operation_id in (second_id, first_id):  # answered the other way round
+                    await peer.send(
+                        messages.RoomOperationResult(
+                            data={"operation_id": operation_id, "result": {"type": "RoomLeft"}}
+                        )
+                    )
+                return await first, await second
+
+    first, second = asyncio.run(session())
+    assert (str(first.data.operation_id), str(second.data.operation_id)) == (first_id, second_id)
 
 
 def test_inference_leaves_a_spec_with_replies_alone(tmp_path: Path) -> None:

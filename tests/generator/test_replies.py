@@ -78,12 +78,27 @@ def test_a_reply_that_carries_the_requests_id_is_matched_by_it(tmp_path: Path) -
     assert [w for w in warnings if "different correlationIds" in w and "paired in order" in w]
 
 
-def test_a_nested_correlation_id_is_paired_in_order_with_a_warning(tmp_path: Path) -> None:
-    api, warnings = read(tmp_path, rpc(location="meta/id"))
+def test_a_nested_correlation_id_pairs_by_its_path(tmp_path: Path) -> None:
+    doc = rpc(location="meta/id")
+    for name in ("order", "filled"):
+        props = doc["channels"]["trades"]["messages"][name]["payload"]["properties"]
+        props["meta"] = {"type": "object", "properties": {"id": {"type": "string"}}}
+    api, warnings = read(tmp_path, doc)
+    reply = request(api).reply
+    assert reply is not None and reply.correlation == "meta/id"
+    assert not [w for w in warnings if "paired in order" in w]
+
+
+def test_a_correlation_id_no_message_has_is_paired_in_order_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    api, warnings = read(tmp_path, rpc(location="meta/id"))  # "id" is at the top
     reply = request(api).reply
     assert reply is not None and reply.correlation is None
-    said = [w for w in warnings if "not a top-level payload property" in w]
-    assert said and "/channels/trades/messages/order/correlationId/location" in said[0]
+    said = [w for w in warnings if "names meta/id, which not every message" in w]
+    assert said and "/channels/trades/messages/order" in said[0]
+    _, warnings = read(tmp_path, rpc(location=""))
+    assert [w for w in warnings if "names no payload property" in w]
 
 
 def test_only_the_clients_requests_get_a_reply(tmp_path: Path) -> None:
@@ -296,3 +311,24 @@ def test_a_handler_class_hook_requests_and_its_handler_sees_the_reply(tmp_path: 
     desk = asyncio.run(session())
     assert isinstance(desk.answered, messages.Filled) and desk.answered.id == 4
     assert desk.handled == [desk.answered]  # the reply reaches handle_message too
+
+
+def test_a_nested_id_is_made_matched_and_filled_in_by_the_fake(tmp_path: Path) -> None:
+    doc = rpc(location="meta/id")
+    for name in ("order", "filled"):
+        props = doc["channels"]["trades"]["messages"][name]["payload"]["properties"]
+        props["meta"] = {"type": "object", "properties": {"id": {"type": "string"}}}
+    sdk = sdk_from(tmp_path, doc)
+    testing, messages = sdk["desk_sdk.testing"], sdk["desk_sdk.trades.messages"]
+
+    async def session() -> Any:
+        async with testing.FakeDesk() as fake:
+            # the answer's meta has no id: the fake gives it the request's
+            fake.trades.reply(
+                messages.Order, lambda o: messages.Filled(symbol=o.symbol, price=1.0, meta={})
+            )
+            async with fake.async_client().trades.connect(book="b1") as conn:
+                return await conn.request_order(symbol="Z", side="buy", meta={"id": "m-7"})
+
+    filled = asyncio.run(session())
+    assert filled.meta.id == "m-7"

@@ -19,6 +19,7 @@ from sockgen_runtime import (
     ReplyTo,
     RequestTimeout,
 )
+from sockgen_runtime._requests import Requests, attribute
 from websockets.asyncio.server import ServerConnection
 
 #: ``subscribe`` is answered by ``subscribed``, matched by the channel it names.
@@ -164,3 +165,29 @@ async def test_an_error_reply_raises_with_the_reply(server: WsServer, transport:
     assert isinstance(info.value.reply, MessageReceived)
     assert info.value.reply.channel == "general"
     assert [e.channel for e in await conn.events()] == ["other", "general"]
+
+
+class _Inner:
+    def __init__(self, operation_id: object) -> None:
+        self.operation_id = operation_id
+
+
+class _Outer:
+    def __init__(self, operation_id: object, data: bool = True) -> None:
+        self.data = _Inner(operation_id) if data else None
+
+
+def test_a_nested_id_is_read_from_the_request_and_matched_in_the_reply() -> None:
+    """No socket: ``request_attr`` gives the id when none is passed; dotted ``id_attr``
+    paths match, and a reply without the path (or with None on the way) matches none."""
+    reply_to: ReplyTo[_Outer] = ReplyTo(
+        (_Outer,), {_Outer: "data.operation_id"}, request_attr="data.operation_id"
+    )
+    requests = Requests()
+    pending = requests.add(reply_to, None, True, _Outer("op-1"))
+    assert pending.request_id == "op-1"
+    assert not pending.matches(_Outer("op-2")) and not pending.matches(_Outer("", data=False))
+    assert requests.answer(_Outer("op-1")) and pending.result().data.operation_id == "op-1"
+    with pytest.raises(ValueError, match="carries no id at data.operation_id"):
+        requests.add(reply_to, None, True, _Outer("x", data=False))
+    assert attribute(_Outer("z"), "data.operation_id") == "z"

@@ -17,7 +17,7 @@ from __future__ import annotations
 from .version import VERSION
 
 #: The runtime interface this generator writes code against (``sockgen_runtime.CONTRACTS``).
-RUNTIME_CONTRACT = 3
+RUNTIME_CONTRACT = 4
 
 
 def compatible_range(version: str) -> str:

@@ -44,7 +44,7 @@ from .sync_connection import Connection, ConnectionManager
 
 #: The runtime contracts generated code may be written against (a generated package
 #: refuses to import, naming both versions, when its contract is not here).
-CONTRACTS = frozenset({2, 3})
+CONTRACTS = frozenset({2, 3, 4})
 
 try:
     __version__ = _metadata.version("sockgen-runtime")

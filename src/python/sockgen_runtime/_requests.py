@@ -74,9 +74,23 @@ class ReplyTo(Generic[R]):
     replies: tuple[type[R], ...]
     """The server event classes that answer it."""
     id_attr: Mapping[type, str] = field(default_factory=dict)
-    """Per reply class, the attribute that carries the request's id; empty: in order."""
+    """Per reply class, the attribute that carries the request's id (dotted when nested:
+    ``data.operation_id``); empty: in order."""
     errors: tuple[type, ...] = ()
     """Replies that say the request failed: ``request()`` raises :class:`ReplyError`."""
+    request_attr: str | None = None
+    """The request's attribute that holds its id (dotted when nested), read when
+    ``request()`` is given no ``request_id``."""
+
+
+def attribute(obj: object, path: str) -> Any:
+    """``obj``'s attribute at a dotted ``path``; a missing one (or None on the way) is a
+    value no id equals."""
+    for name in path.split("."):
+        obj = getattr(obj, name, _UNSET)
+        if obj is _UNSET or obj is None:
+            return _UNSET
+    return obj
 
 
 class Pending:
@@ -100,7 +114,7 @@ class Pending:
         if cls not in self.reply_to.replies and cls not in self.reply_to.errors:
             return False
         attr = self.reply_to.id_attr.get(cls)
-        return attr is None or getattr(event, attr, _UNSET) == self.request_id
+        return attr is None or attribute(event, attr) == self.request_id
 
     def settle(self, reply: Any = _UNSET, error: BaseException | None = None) -> None:
         if self.done.is_set():
@@ -122,7 +136,17 @@ class Requests:
     def __init__(self) -> None:
         self.waiting: list[Pending] = []
 
-    def add(self, reply_to: ReplyTo[Any], request_id: object, deliver: bool) -> Pending:
+    def add(
+        self, reply_to: ReplyTo[Any], request_id: object, deliver: bool, message: object = None
+    ) -> Pending:
+        """A request now waiting (its id: ``request_id``, else read from ``message``)."""
+        if request_id is None and reply_to.request_attr is not None:
+            request_id = attribute(message, reply_to.request_attr)
+            if request_id is _UNSET:
+                raise ValueError(
+                    f"{type(message).__name__} carries no id at {reply_to.request_attr}: "
+                    "its reply could not be told from others"
+                )
         pending = Pending(reply_to, request_id, deliver)
         self.waiting.append(pending)
         return pending

@@ -202,7 +202,7 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
         Events that arrive meanwhile wait for the next iteration, in order.
         """
         requests = self._core.requests
-        pending = requests.add(reply_to, request_id, deliver_reply)
+        pending = requests.add(reply_to, request_id, deliver_reply, message)
         loop = asyncio.get_running_loop()
         woken: asyncio.Future[None] = loop.create_future()
         pending.on_settled = lambda: loop.call_soon_threadsafe(_wake, woken)

@@ -169,7 +169,7 @@ class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
         """Send ``message`` and return its reply (the blocking twin of the asyncio
         connection's ``request``: the same matching, timeout and errors)."""
         requests = self._core.requests
-        pending = requests.add(reply_to, request_id, deliver_reply)
+        pending = requests.add(reply_to, request_id, deliver_reply, message)
         deadline = None if timeout is None else time.monotonic() + timeout
         try:
             self.send(message)

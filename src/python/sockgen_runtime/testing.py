@@ -43,6 +43,7 @@ from pydantic import TypeAdapter, ValidationError
 from . import _msgpack, _websockets
 from ._core import encode_json
 from ._parsing import BinaryEvents, _no_events
+from ._requests import _UNSET, attribute
 from ._url import _PARAM
 
 __all__ = [
@@ -94,8 +95,8 @@ class FakeChannelSpec:
     server_msgpack: frozenset[type] = frozenset()
     """The server events the fake sends as MessagePack binary frames."""
     correlations: Mapping[type, tuple[str, Mapping[type, str]]] = field(default_factory=dict)
-    """Request class -> (its id attribute, reply class -> the reply's): a ``reply()``
-    callback's answer gets the request's id when it does not set one."""
+    """Request class -> (its id attribute, reply class -> the reply's; dotted when
+    nested): a ``reply()`` callback's answer gets the request's id when it sets none."""
 
 
 # --- the engine: runs on the fake's own loop ---------------------------------------------------
@@ -353,9 +354,21 @@ def _correlated(spec: FakeChannelSpec, request: object, reply: object) -> object
         return reply
     request_attr, reply_attrs = pairing
     attr = reply_attrs.get(type(reply))
-    if attr is None or getattr(reply, attr, None) is not None:
+    value = attribute(request, request_attr)
+    if attr is None or value is _UNSET:
         return reply
-    return reply.model_copy(update={attr: getattr(request, request_attr)})  # type: ignore[attr-defined]
+    return _with_id(reply, attr.split("."), value)
+
+
+def _with_id(model: Any, path: list[str], value: object) -> Any:
+    """``model`` with ``value`` at the attribute ``path`` (dotted, through nested models),
+    unless it has one there already or a model on the way is missing."""
+    inner = getattr(model, path[0], None)
+    if len(path) == 1:
+        return model if inner is not None else model.model_copy(update={path[0]: value})
+    if inner is None or not hasattr(inner, "model_copy"):
+        return model
+    return model.model_copy(update={path[0]: _with_id(inner, path[1:], value)})
 
 
 def _describe(frame: object) -> str:

@@ -40,6 +40,11 @@ def wires(conv: SchemaConverter, msg: m.Message) -> set[str]:
     return {f.wire for f in model.fields} if model is not None else set()
 
 
+def carries(conv: SchemaConverter, msg: m.Message, path: str) -> bool:
+    """Whether a message's payload has the property at ``path`` (``data/operation_id``)."""
+    return m.field_path(msg.type, path, conv.types) is not None
+
+
 def pair_by_correlation(
     channels: Iterable[m.Channel],
     conv: SchemaConverter,
@@ -58,9 +63,9 @@ def pair_by_correlation(
             replies = [
                 msg.name
                 for msg in channel.server_messages
-                if msg.correlation == field and field in wires(conv, msg)
+                if msg.correlation == field and carries(conv, msg, field)
             ]
-            if not replies or field not in wires(conv, request):
+            if not replies or not carries(conv, request, field):
                 continue
             names = tuple(dict.fromkeys(replies))
             request.reply = m.Reply(
@@ -94,8 +99,8 @@ def apply_config(channels: list[m.Channel], conv: SchemaConverter, config: Confi
         if field is not None:
             by_name = {msg.name: msg for msg in channel.server_messages}
             for msg in [request, *(by_name[r] for r in entry.replies)]:
-                if field not in wires(conv, msg):
-                    what = f"{msg.name} has no top-level property {field!r}"
+                if not carries(conv, msg, field):
+                    what = f"{msg.name} has no property {field!r}"
                     _refuse(config, entry, "/correlation", what, sorted(wires(conv, msg)))
         names = tuple(dict.fromkeys(entry.replies))
         request.reply = m.Reply(

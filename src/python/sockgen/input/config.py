@@ -13,7 +13,7 @@ sockgen:                    # sockgen's own (all optional)
   error_replies: [Rejected] # the replies that mean a request failed (default: read from
                             # their names: Error, Failure, Rejected...; [] for none)
   replies:                  # what answers a client event, when the spec does not say
-    Ping: {replies: [Pong], correlation: reqid}   # matched by a top-level property
+    Ping: {replies: [Pong], correlation: reqid}   # matched by a property (data/id: nested)
     Hello: {replies: [Welcome]}                   # no correlation: the next one answers
     Ack: {replies: []}                            # no reply (overrides the spec)
   sdk_version: 1.2.0        # the version in the generated pyproject.toml (default: info.version)
@@ -59,7 +59,8 @@ class ConfiguredReply:
     replies: tuple[str, ...]
     """Server event class names; empty: the request has no reply."""
     correlation: str | None
-    """The top-level payload property both carry (its wire name); None: in order."""
+    """The payload property both carry (wire names, ``/`` between nested ones:
+    ``data/operation_id``); None: in order."""
     pointer: str
     """Where the entry is in the config (``/sockgen/replies/Ping``), for errors."""
 

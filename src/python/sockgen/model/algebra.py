@@ -6,7 +6,7 @@ Types are a small algebra (:data:`TypeRef`); named object schemas become
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal, Union
 
@@ -121,6 +121,28 @@ class AliasDef:
 
 
 TypeDef = Union[ModelDef, AliasDef]
+
+
+def field_path(t: TypeRef, path: str, types: Mapping[str, TypeDef]) -> list[FieldDef] | None:
+    """The fields a payload ``path`` (wire names joined by ``/``: ``data/operation_id``)
+    goes through from ``t``, a model (or an optional one at each step); None when a name
+    is missing or a step is not one model."""
+    out: list[FieldDef] = []
+    current: TypeRef | None = t
+    top = types.get(t.name) if isinstance(t, NamedRef) else None
+    whole = isinstance(top, ModelDef) and any(f.wire == path for f in top.fields)
+    for wire in [path] if whole else path.split("/"):  # ("a/b" may be one property's name)
+        members = current.members if isinstance(current, UnionType) else (current,)
+        named = [m for m in members if isinstance(m, NamedRef)]
+        model = types.get(named[0].name) if len(named) == 1 else None
+        if not isinstance(model, ModelDef):
+            return None
+        found = next((f for f in model.fields if f.wire == wire), None)
+        if found is None:
+            return None
+        out.append(found)
+        current = found.type
+    return out
 
 
 _KINDS: dict[str, tuple[type, ...]] = {

@@ -30,7 +30,8 @@ class Reply:
     """The key of the channel they arrive on."""
     correlation: str | None
     """The payload property that carries the same id in the request and in its reply
-    (``correlationId: $message.payload#/reqid``); None: the next reply answers."""
+    (``correlationId: $message.payload#/reqid``: ``reqid``; a nested one's wire names
+    joined by ``/``: ``data/operation_id``); None: the next reply answers."""
     source: str = ""
     errors: tuple[str, ...] = ()
     """The replies that say the request failed (``request_<event>()`` raises them)."""

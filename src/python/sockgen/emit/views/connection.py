@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from ... import model as m
 from ...names.naming import pascal, unique
-from ..pycode import Code, FieldOf, annotation, docstring, ident, literal
+from ..pycode import Code, annotation, docstring, ident, literal
 from .common import (
     CONNECTION_ATTRIBUTES,
     attr_name,
@@ -21,7 +21,7 @@ from .common import (
     stringy,
     text_events,
 )
-from .models import ModelsModule, fields_of, models_module
+from .models import ModelsModule, attribute_path, models_module
 from .placement import ParamNames
 
 
@@ -192,7 +192,7 @@ def channel_view(
         overloads=_overloads(by_event),
         helpers=helpers,
         namespaces=namespaces,
-        requests=_requests(api, channel, helpers, fields_of(api)),
+        requests=_requests(api, channel, helpers),
         path_params=[_connect_param(p) for p in channel.path_params],
         query_params=[_connect_param(p) for p in channel.query_params],
         header_params=[_header_param(p) for p in channel.header_params],
@@ -379,9 +379,7 @@ def _helper(api: m.Api, msg: m.Message, name: str, params: ParamNames) -> Helper
     )
 
 
-def _requests(
-    api: m.Api, channel: m.Channel, helpers: list[Helper], field_of: FieldOf
-) -> list[RequestHelper]:
+def _requests(api: m.Api, channel: m.Channel, helpers: list[Helper]) -> list[RequestHelper]:
     """Request helpers for the flat model helpers whose event has a reply on this channel
     (a reply on another channel arrives on another connection: no helper waits for it)."""
     taken = set(CONNECTION_ATTRIBUTES) | {str(h.name) for h in helpers}
@@ -392,19 +390,20 @@ def _requests(
             continue
         if not all(isinstance(api.types.get(name), m.ModelDef) for name in reply.messages):
             continue
-        out.append(
-            _request(api, msg, reply, helper, unique(f"request_{helper.name}", taken), field_of)
-        )
+        out.append(_request(api, msg, reply, helper, unique(f"request_{helper.name}", taken)))
     return out
 
 
 def _request(
-    api: m.Api, msg: m.Message, reply: m.Reply, helper: Helper, name: str, field_of: FieldOf
+    api: m.Api, msg: m.Message, reply: m.Reply, helper: Helper, name: str
 ) -> RequestHelper:
     model = api.types[msg.name]
     assert isinstance(model, m.ModelDef)
     wire = reply.correlation
-    id_field = next((f for f in model.fields if f.wire == wire), None) if wire else None
+    path = m.field_path(msg.type, wire, api.types) if wire else None
+    id_field = path[0] if path and len(path) == 1 else None
+    nested = wire is not None and path is not None and len(path) > 1
+    request_attr = attribute_path(api, msg.name, wire) if nested and wire else None
     params = list(helper.params)
     id_param = None
     if id_field is not None:  # the id: optional here, made when not given
@@ -418,25 +417,17 @@ def _request(
                 literal(id_field.wire),
             )
         )
-    attrs = {n: field_of(n, wire) for n in reply.messages} if id_field is not None and wire else {}
+    matched = wire is not None and (id_field is not None or request_attr is not None)
+    attrs = {n: attribute_path(api, n, wire) for n in reply.messages} if matched and wire else {}
     ok = [n for n in reply.messages if n not in reply.errors]
     classes = ", ".join(ident(n) for n in ok)
     ids = ", ".join(f"{ident(n)}: {literal(a)}" for n, a in attrs.items() if a)
     errors = ", ".join(ident(n) for n in reply.errors)
     returns = Code(" | ".join(ident(n) for n in ok))
-    how = f"matched by ``{wire}``" if id_param else "the next one that arrives"
-    made = f"; ``{id_param}`` is made when not given" if id_param else ""
-    failed = (
-        f" Raises ``ReplyError`` (its ``reply``: ``{' | '.join(reply.errors)}``) when the "
-        "reply says it failed, and"
-        if reply.errors
-        else " Raises"
-    )
-    text = (
-        f"Send ``{model.name}`` and return its reply (``{returns}``, {how}){made}.{failed} "
-        "``RequestTimeout`` after ``timeout`` seconds; the reply also reaches iteration "
-        "and ``on()`` handlers unless ``deliver_reply=False``."
-    )
+    how = f"matched by ``{wire}``" if matched else "the next one that arrives"
+    if request_attr:
+        how += ", which the request carries"
+    text = _request_doc(model.name, returns, how, id_param, reply.errors)
     kind = "int" if id_field is not None and m.Prim("int") in _members(id_field.type) else "str"
     return RequestHelper(
         ident(name),
@@ -448,10 +439,28 @@ def _request(
             f"ReplyTo(({classes},)"
             + (f", {{{ids}}}" if ids else "")
             + (f", errors=({errors},)" if errors else "")
+            + (f", request_attr={literal(request_attr)}" if request_attr else "")
             + ")"
         ),
         id_param,
         Code(f"{kind}_request_id"),
+    )
+
+
+def _request_doc(
+    model: str, returns: str, how: str, id_param: str | None, errors: tuple[str, ...]
+) -> str:
+    made = f"; ``{id_param}`` is made when not given" if id_param else ""
+    failed = (
+        f" Raises ``ReplyError`` (its ``reply``: ``{' | '.join(errors)}``) when the "
+        "reply says it failed, and"
+        if errors
+        else " Raises"
+    )
+    return (
+        f"Send ``{model}`` and return its reply (``{returns}``, {how}){made}.{failed} "
+        "``RequestTimeout`` after ``timeout`` seconds; the reply also reaches iteration "
+        "and ``on()`` handlers unless ``deliver_reply=False``."
     )
 
 

@@ -188,6 +188,13 @@ def fields_of(api: m.Api) -> FieldOf:
     return field_of
 
 
+def attribute_path(api: m.Api, model: str, path: str) -> str | None:
+    """The dotted Python attributes of a payload ``path`` (``data/operation_id`` ->
+    ``data.operation_id``) in the model named ``model``; None when it has none there."""
+    fields = m.field_path(m.NamedRef(model), path, api.types)
+    return ".".join(f.name for f in fields) if fields else None
+
+
 def _field_line(f: m.FieldDef, field_of: FieldOf) -> FieldLine:
     ann = annotation(f.type, field_of=field_of)
     args: list[str] = []

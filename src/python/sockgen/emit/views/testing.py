@@ -11,7 +11,7 @@ from ... import model as m
 from ...names.identifiers import AMBIGUOUS
 from ..pycode import Code, ident, literal
 from .common import binary_events, json_safe, msgpack, stringy, text_events
-from .models import fields_of
+from .models import attribute_path
 
 
 @dataclass(frozen=True)
@@ -78,15 +78,14 @@ def _correlations(
     api: m.Api, channel: m.Channel
 ) -> list[tuple[Code, Code, list[tuple[Code, Code]]]]:
     """The requests of ``channel`` paired with their replies by an id, as the fake's
-    ``reply()`` uses them."""
-    field_of = fields_of(api)
+    ``reply()`` uses them (dotted attributes for a nested id)."""
     out = []
     for msg in channel.client_messages:
         reply = msg.reply
         if reply is None or reply.correlation is None or reply.channel != channel.key:
             continue
-        request_attr = field_of(msg.name, reply.correlation)
-        replies = [(n, field_of(n, reply.correlation)) for n in reply.messages]
+        request_attr = attribute_path(api, msg.name, reply.correlation)
+        replies = [(n, attribute_path(api, n, reply.correlation)) for n in reply.messages]
         if request_attr is None:
             continue
         out.append(

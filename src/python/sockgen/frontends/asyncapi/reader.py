@@ -428,21 +428,53 @@ class AsyncAPIFrontEnd(FrontEnd):
         return out
 
     def _correlation(self, node: Mapping[str, Any], at: Location) -> str | None:
-        """The payload property a message's ``correlationId`` names (top level only)."""
+        """The payload property a message's ``correlationId`` names: ``reqid``, or a nested
+        one's wire names joined by ``/`` (``data/operation_id``)."""
         if "correlationId" not in node:
             return None
         found, loc = self.resolver.deref(node["correlationId"], at.at("correlationId"))
         location = str(found.get("location") or "") if isinstance(found, Mapping) else ""
         prefix = "$message.payload#/"
-        path = location[len(prefix) :].split("/") if location.startswith(prefix) else []
-        if len(path) != 1 or not path[0]:
+        tokens = location[len(prefix) :].split("/") if location.startswith(prefix) else []
+        names = [t.replace("~1", "/").replace("~0", "~") for t in tokens]
+        if not names or not all(names) or (len(names) > 1 and any("/" in n for n in names)):
             self.conv.warn(
                 loc.at("location"),
-                f"correlationId {location!r} is not a top-level payload property: requests "
-                "and replies are paired in order",
+                f"correlationId {location!r} names no payload property sockgen can read: "
+                "requests and replies are paired in order",
             )
             return None
-        return path[0].replace("~1", "/").replace("~0", "~")
+        return names[0] if len(names) == 1 else "/".join(names)
+
+    def _pairing_field(
+        self, request_at: Location, requests: list[m.Message], replies: list[m.Message]
+    ) -> str | None:
+        """The property a request and its replies are paired by: the one every
+        ``correlationId`` names (or the request's alone, when every reply has it), and
+        every message of the pair carries; else None (in order, with a warning)."""
+        correlations = {msg.correlation for msg in [*requests, *replies]}
+        field = next(iter(correlations)) if len(correlations) == 1 else None
+        asked = {msg.correlation for msg in requests}
+        wire = next(iter(asked)) if len(asked) == 1 else None
+        if wire is not None:  # the replies carry the request's id
+            if all(replies_of.carries(self.conv, msg, wire) for msg in replies):
+                field, correlations = wire, {wire}
+        if field is not None and not all(
+            replies_of.carries(self.conv, msg, field) for msg in [*requests, *replies]
+        ):
+            self.conv.warn(
+                request_at,
+                f"the correlationId names {field}, which not every message of the pair has: "
+                "paired in order",
+            )
+            return None
+        if len(correlations) > 1:
+            self.conv.warn(
+                request_at,
+                "the request and its replies name different correlationIds "
+                f"({', '.join(sorted(str(c) for c in correlations))}): paired in order",
+            )
+        return field
 
     def _link_replies(self, channels: list[m.Channel]) -> None:
         """Each client request the operations pair with a reply gets its :class:`Reply`."""
@@ -459,19 +491,7 @@ class AsyncAPIFrontEnd(FrontEnd):
             requests = by_source.get(str(request_at.at("payload")), [])
             if not replies or not requests:
                 continue
-            correlations = {msg.correlation for msg in [*requests, *replies]}
-            field = next(iter(correlations)) if len(correlations) == 1 else None
-            asked = {msg.correlation for msg in requests}
-            if len(asked) == 1 and None not in asked:  # the replies carry the request's id
-                wire = next(iter(asked))
-                if all(wire in replies_of.wires(self.conv, msg) for msg in replies):
-                    field, correlations = wire, {wire}
-            if len(correlations) > 1:
-                self.conv.warn(
-                    request_at,
-                    "the request and its replies name different correlationIds "
-                    f"({', '.join(sorted(str(c) for c in correlations))}): paired in order",
-                )
+            field = self._pairing_field(request_at, requests, replies)
             names = tuple(dict.fromkeys(msg.name for msg in replies))
             reply = m.Reply(
                 names,
