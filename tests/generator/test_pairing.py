@@ -8,13 +8,15 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from generator.desk import Doc, base
 from generator.fuzzing import json_values
-from generator.support import corpus_dir, import_all, write
+from generator.support import corpus_dir, import_all, lint, run_mypy, write
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sockgen import model as m
@@ -272,3 +274,45 @@ def test_any_replies_section_is_read_or_refused_with_its_place(
         read(tmp, json_rpc_2x(), {"replies": replies})
     except SpecError as error:
         assert "sockgen.json" in str(error) and (error.pointer or "").startswith("/sockgen")
+
+
+def test_a_nested_helper_gets_its_request_helper(tmp_path: Path) -> None:
+    """OpenAPI + Stainless: ``room.send_message`` is nested by ``event_name_separator``; the
+    config pairs it (and ``subscribe``, by ``channel``); the helpers sit beside the send
+    ones (``conn.room.request_send_message``), type-check, and work on the wire."""
+    for name in ("feed.openapi.yaml", "stainless.yaml"):
+        shutil.copy(Path("specs/feed") / name, tmp_path / name)
+    config = yaml.safe_load((tmp_path / "stainless.yaml").read_text())
+    config["sockgen"]["replies"] = {
+        "RoomSendMessageEvent": {"replies": ["MessageReceivedEvent"]},
+        "SubscribeEvent": {"replies": ["SubscribedEvent"], "correlation": "channel"},
+    }
+    (tmp_path / "stainless.yaml").write_text(yaml.safe_dump(config))
+    result = generate(tmp_path / "feed.openapi.yaml", tmp_path / "stainless.yaml")
+    out = write(result, tmp_path / "out")
+    assert "`conn.room.request_send_message(...)` sends it" in result.files["feed_sdk/README.md"]
+    assert lint(out / "feed_sdk") == ""
+    proc = run_mypy(out, "feed_sdk")
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    sdk = import_all(out, "feed_sdk")
+    testing, messages = sdk["feed_sdk.testing"], sdk["feed_sdk.feed.messages"]
+
+    async def session() -> tuple[Any, Any]:
+        async with testing.FakeAcme() as fake:
+            author = {"id": "u1", "name": "Ann"}
+            fake.feed.reply(
+                messages.RoomSendMessageEvent,
+                lambda e: messages.MessageReceivedEvent(
+                    channel=e.channel, content=e.content.upper(), author=author
+                ),
+            )
+            fake.feed.reply(
+                messages.SubscribeEvent, lambda e: messages.SubscribedEvent(channel=e.channel)
+            )
+            async with fake.async_client().feed.connect(token="t") as conn:
+                posted = await conn.room.request_send_message(channel="c", content="hi", timeout=5)
+                subscribed = await conn.request_subscribe(channel="news", timeout=5)
+                return posted, subscribed
+
+    posted, subscribed = asyncio.run(session())
+    assert (posted.content, subscribed.channel) == ("HI", "news")

@@ -5,8 +5,9 @@ overloads, ``connect()``'s parameters, and a send helper per client event.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from ... import model as m
 from ...names.naming import pascal, unique
@@ -82,6 +83,8 @@ class Namespace:
     async_cls: Code
     helpers: list[Helper]
     children: list[Namespace]
+    requests: list[RequestHelper]
+    """``request_<event>()`` for its helpers whose event has a reply on this channel."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,8 @@ class ChannelView:
     namespaces: list[Namespace]
     requests: list[RequestHelper]
     """A ``request_<event>()`` per flat helper whose event the spec pairs with a reply."""
+    reply_constants: list[RequestHelper]
+    """Every request helper of the channel, nested ones too (one ``ReplyTo`` each)."""
     path_params: list[ConnectParam]
     query_params: list[ConnectParam]
     header_params: list[ConnectParam]
@@ -170,6 +175,7 @@ def channel_view(
         if isinstance(api.types.get(msg.name), m.ModelDef):
             by_event.setdefault(msg.event, []).append(msg.name)
     helpers, namespaces = _helpers(api, channel, params)
+    requests = _requests(api, channel, helpers)
     from_messages, exports = _exports(api, channel, params)
     messages = models_module(api, channel.module, modules, params, channel)
     return ChannelView(
@@ -192,7 +198,8 @@ def channel_view(
         overloads=_overloads(by_event),
         helpers=helpers,
         namespaces=namespaces,
-        requests=_requests(api, channel, helpers),
+        requests=requests,
+        reply_constants=[r for _, r in _walk(requests, namespaces, lambda ns: ns.requests)],
         path_params=[_connect_param(p) for p in channel.path_params],
         query_params=[_connect_param(p) for p in channel.query_params],
         header_params=[_header_param(p) for p in channel.header_params],
@@ -220,18 +227,30 @@ def _exports(api: m.Api, channel: m.Channel, params: ParamNames) -> tuple[list[C
     return [ident(n) for n in sorted(from_messages)], [ident(n) for n in sorted(everything)]
 
 
-def _walk(helpers: list[Helper], namespaces: list[Namespace]) -> Iterator[tuple[list[str], Helper]]:
-    """Send helpers with their attribute paths (``["session", "update"]``), flat ones first."""
-    for helper in helpers:
-        yield [str(helper.name)], helper
+_H = TypeVar("_H", bound="Helper | RequestHelper")
+
+
+def _walk(
+    items: list[_H], namespaces: list[Namespace], of: Callable[[Namespace], list[_H]]
+) -> Iterator[tuple[list[str], _H]]:
+    """Helpers with their attribute paths (``["session", "update"]``), flat ones first;
+    ``of`` picks a namespace's own (send or request helpers)."""
+    for item in items:
+        yield [str(item.name)], item
     for ns in namespaces:
-        for path, helper in _walk(ns.helpers, ns.children):
-            yield [str(ns.attr), *path], helper
+        inner: Iterator[tuple[list[str], _H]] = _walk(of(ns), ns.children, of)
+        for trail, found in inner:
+            yield [str(ns.attr), *trail], found
 
 
 def helper_paths(view: ChannelView) -> Iterator[tuple[list[str], Helper]]:
     """Every send helper of a channel with its attribute path."""
-    return _walk(view.helpers, view.namespaces)
+    return _walk(view.helpers, view.namespaces, lambda ns: ns.helpers)
+
+
+def request_paths(view: ChannelView) -> Iterator[tuple[list[str], RequestHelper]]:
+    """Every request helper of a channel with its attribute path (``session.request_update``)."""
+    return _walk(view.requests, view.namespaces, lambda ns: ns.requests)
 
 
 def _overloads(by_event: dict[str, list[str]]) -> list[Overload]:
@@ -329,8 +348,12 @@ def _namespaces(
             for leaf, msg in sorted(sub.leaves, key=lambda x: x[0])
         ]
         stem = f"{channel.class_prefix}{''.join(pascal(t) for t in [*trail, part])}Namespace"
+        prefix = "".join(f"{t}_" for t in [*trail, part])
+        requests = _requests(api, channel, helpers, own, prefix)
         out.append(
-            Namespace(ident(attr), ident(f"_{stem}"), ident(f"_Async{stem}"), helpers, children)
+            Namespace(
+                ident(attr), ident(f"_{stem}"), ident(f"_Async{stem}"), helpers, children, requests
+            )
         )
     return out
 
@@ -379,10 +402,18 @@ def _helper(api: m.Api, msg: m.Message, name: str, params: ParamNames) -> Helper
     )
 
 
-def _requests(api: m.Api, channel: m.Channel, helpers: list[Helper]) -> list[RequestHelper]:
-    """Request helpers for the flat model helpers whose event has a reply on this channel
-    (a reply on another channel arrives on another connection: no helper waits for it)."""
-    taken = set(CONNECTION_ATTRIBUTES) | {str(h.name) for h in helpers}
+def _requests(
+    api: m.Api,
+    channel: m.Channel,
+    helpers: list[Helper],
+    taken: set[str] | None = None,
+    prefix: str = "",
+) -> list[RequestHelper]:
+    """Request helpers for the model helpers (of the connection, or of a namespace whose
+    attributes are ``taken``) whose event has a reply on this channel (a reply on another
+    channel arrives on another connection: no helper waits for it). ``prefix`` keeps the
+    ``ReplyTo`` constants of namespaces apart (``session_``)."""
+    taken = set(CONNECTION_ATTRIBUTES if taken is None else taken) | {str(h.name) for h in helpers}
     out = []
     for helper in helpers:
         msg, reply = helper.message, helper.message.reply if helper.message else None
@@ -395,7 +426,7 @@ def _requests(api: m.Api, channel: m.Channel, helpers: list[Helper]) -> list[Req
 
 
 def _request(
-    api: m.Api, msg: m.Message, reply: m.Reply, helper: Helper, name: str
+    api: m.Api, msg: m.Message, reply: m.Reply, helper: Helper, name: str, prefix: str = ""
 ) -> RequestHelper:
     model = api.types[msg.name]
     assert isinstance(model, m.ModelDef)
@@ -434,7 +465,7 @@ def _request(
         docstring(text, 8),
         Helper(helper.name, helper.doc, params, helper.kind, helper.model, helper.fixed, msg),
         returns,
-        ident(f"_REPLY_{name.upper()}"),
+        ident(f"_REPLY_{prefix.upper()}{name.upper()}"),
         Code(
             f"ReplyTo(({classes},)"
             + (f", {{{ids}}}" if ids else "")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from ... import model as m
 from ..pycode import Code, ident, literal
 from .common import is_tag, md_cell, md_inline, stringy
-from .connection import ChannelView, Helper, helper_paths
+from .connection import ChannelView, Helper, helper_paths, request_paths
 
 
 @dataclass(frozen=True)
@@ -183,7 +183,7 @@ def _table(channel: m.Channel) -> list[tuple[str, Code, Code, Code]]:
 
 def _reply_lines(channel: m.Channel, view: ChannelView) -> list[Code]:
     """Each request of ``channel`` and its reply, with the helper that waits for it."""
-    helpers = {id(r.helper.message): r.name for r in view.requests}
+    helpers = {id(r.helper.message): Code(".".join(path)) for path, r in request_paths(view)}
     return [_reply_line(msg, helpers) for msg in channel.client_messages if msg.reply]
 
 
