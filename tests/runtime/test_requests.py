@@ -15,6 +15,7 @@ from runtime.wsserver import WsServer
 from sockgen_runtime import (
     ConnectionEndedOK,
     ConnectionLost,
+    ReconnectGaveUpError,
     ReplyError,
     ReplyTo,
     RequestTimeout,
@@ -191,3 +192,78 @@ def test_a_nested_id_is_read_from_the_request_and_matched_in_the_reply() -> None
     with pytest.raises(ValueError, match="carries no id at data.operation_id"):
         requests.add(reply_to, None, True, _Outer("x", data=False))
     assert attribute(_Outer("z"), "data.operation_id") == "z"
+
+
+FAST = {"initial_delay": 0.02, "max_delay": 0.05}
+
+
+def _go_on(event: Any) -> None:
+    """An ``on_reconnecting`` hook (its presence turns reconnection on) that lets it go on."""
+
+
+def _drops_then_answers(seen: list[Any]) -> Any:
+    """A server script: the first connection reads the request (into ``seen``) and closes
+    with 1012 (a restart: retryable); the next reads it again (replayed) and answers it."""
+
+    async def script(ws: ServerConnection, index: int) -> None:
+        seen.append(json.loads(await ws.recv()))
+        if index == 0:
+            await ws.close(1012)
+            return
+        await ws.send(subscribed("mine"))
+        await asyncio.sleep(1)
+
+    return script
+
+
+@ON_EACH_TRANSPORT
+@pytest.mark.asyncio
+async def test_a_request_marked_for_replay_is_sent_again_and_answered(
+    server: WsServer, transport: str
+) -> None:
+    seen: list[Any] = []
+    server.script = _drops_then_answers(seen)
+    conn = await open_driver(transport, server.url, on_reconnecting=_go_on, **FAST)
+    reply = await conn.call(
+        "request", Subscribe(channel="mine"), BY_CHANNEL, "mine", replay_on_reconnect=True
+    )
+    assert reply.channel == "mine"
+    assert [frame["channel"] for frame in seen] == ["mine", "mine"]  # sent, then replayed
+    await conn.close()
+
+
+@ON_EACH_TRANSPORT
+@pytest.mark.asyncio
+async def test_a_request_not_marked_fails_though_the_connection_comes_back(
+    server: WsServer, transport: str
+) -> None:
+    seen: list[Any] = []
+    server.script = _drops_then_answers(seen)
+    conn = await open_driver(transport, server.url, on_reconnecting=_go_on, **FAST)
+    with pytest.raises(ConnectionLost) as info:
+        await conn.call("request", Subscribe(channel="mine"), BY_CHANNEL, "mine")
+    assert info.value.code == 1012
+    await conn.send(Subscribe(channel="again"))  # the connection itself came back
+    await asyncio.sleep(0.3)
+    assert [frame["channel"] for frame in seen] == ["mine", "again"]  # not resent
+    await conn.close()
+
+
+@ON_EACH_TRANSPORT
+@pytest.mark.asyncio
+async def test_a_replayed_request_fails_when_reconnecting_gives_up(
+    server: WsServer, transport: str
+) -> None:
+    seen: list[Any] = []
+    drop = _drops_then_answers(seen)
+
+    async def script(ws: ServerConnection, index: int) -> None:
+        server.refuse_next = 1000  # no connection comes back
+        await drop(ws, 0)
+
+    server.script = script
+    conn = await open_driver(transport, server.url, on_reconnecting=_go_on, max_retries=2, **FAST)
+    with pytest.raises(ReconnectGaveUpError):
+        await conn.call(
+            "request", Subscribe(channel="mine"), BY_CHANNEL, "mine", replay_on_reconnect=True
+        )

@@ -458,6 +458,14 @@ class ConnectionCore(Generic[ServerT]):
             return ConnectionEndedOK(code, reason)
         return ConnectionLost(code, reason)
 
+    def lost(self, code: int, reason: str) -> None:
+        """A socket closed: the requests waiting on it fail with the close, except those sent
+        with ``replay_on_reconnect`` when a reconnection follows (the replay sends them
+        again, and they wait for their reply on the new socket)."""
+        if self.requests.waiting:
+            error = self.close_error(code, reason)
+            self.requests.fail(error, keep_replayed=self.should_reconnect(code))
+
     def should_reconnect(self, code: int) -> bool:
         return (
             self.reconnect_enabled
@@ -569,6 +577,7 @@ class ConnectionCore(Generic[ServerT]):
         self.gave_up = ReconnectGaveUpError(
             code, reason, attempts=attempts, aborted=aborted, unsent=self.queue.drain()
         )
+        self.requests.fail(self.gave_up)  # the replayed ones that waited for a new socket
         return self.gave_up
 
 

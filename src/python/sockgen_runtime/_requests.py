@@ -96,11 +96,15 @@ def attribute(obj: object, path: str) -> Any:
 class Pending:
     """One request waiting: its reply (or the error that ended the wait) lands here."""
 
-    def __init__(self, reply_to: ReplyTo[Any], request_id: object, deliver: bool) -> None:
+    def __init__(
+        self, reply_to: ReplyTo[Any], request_id: object, deliver: bool, replay: bool = False
+    ) -> None:
         self.reply_to = reply_to
         self.request_id = request_id
         self.deliver = deliver
         """Whether the reply also reaches iteration and ``on()`` handlers."""
+        self.replay = replay
+        """Sent with ``replay_on_reconnect``: a reconnection sends it again, and it waits on."""
         self.reply: Any = _UNSET
         self.error: BaseException | None = None
         self.done = threading.Event()
@@ -137,7 +141,12 @@ class Requests:
         self.waiting: list[Pending] = []
 
     def add(
-        self, reply_to: ReplyTo[Any], request_id: object, deliver: bool, message: object = None
+        self,
+        reply_to: ReplyTo[Any],
+        request_id: object,
+        deliver: bool,
+        message: object = None,
+        replay: bool = False,
     ) -> Pending:
         """A request now waiting (its id: ``request_id``, else read from ``message``)."""
         if request_id is None and reply_to.request_attr is not None:
@@ -147,7 +156,7 @@ class Requests:
                     f"{type(message).__name__} carries no id at {reply_to.request_attr}: "
                     "its reply could not be told from others"
                 )
-        pending = Pending(reply_to, request_id, deliver)
+        pending = Pending(reply_to, request_id, deliver, replay)
         self.waiting.append(pending)
         return pending
 
@@ -167,8 +176,10 @@ class Requests:
                 return pending.deliver
         return True
 
-    def fail(self, error: BaseException) -> None:
-        """The socket closed: every waiting request ends with ``error``."""
-        waiting, self.waiting[:] = list(self.waiting), []
-        for pending in waiting:
+    def fail(self, error: BaseException, *, keep_replayed: bool = False) -> None:
+        """The socket closed: every waiting request ends with ``error`` (but those marked for
+        replay, with ``keep_replayed``: the next socket gets them again)."""
+        ending = [p for p in self.waiting if not (keep_replayed and p.replay)]
+        self.waiting[:] = [p for p in self.waiting if p not in ending]
+        for pending in ending:
             pending.settle(error=error)

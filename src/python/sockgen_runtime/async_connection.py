@@ -157,6 +157,8 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
                     except ConnectionEndedOK as ok:
                         self._last_close = ok
                         raise StopAsyncIteration from None
+                    if self._pumping:  # reconnected: the waiting request looks at its state
+                        return _ANSWERED  # type: ignore[no-any-return]
                     continue
                 finally:
                     self._receiving = False
@@ -192,22 +194,25 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
         *,
         timeout: float | None = DEFAULT_REQUEST_TIMEOUT,
         deliver_reply: bool = True,
+        replay_on_reconnect: bool = False,
     ) -> R:
         """Send ``message`` and return its reply: the next event of ``reply_to``'s classes
         whose id attribute equals ``request_id`` (any, when the spec pairs them in order).
 
         Raises :class:`RequestTimeout` after ``timeout`` seconds, and the connection's
-        error when its socket closes first (a reconnection does not resend it). The reply
+        error when its socket closes first: a reconnection does not resend it, unless
+        ``replay_on_reconnect`` (then every new socket gets it again, as ``send``'s
+        replay does, and the request waits on for its reply). The reply
         still reaches iteration and ``on()`` handlers unless ``deliver_reply=False``.
         Events that arrive meanwhile wait for the next iteration, in order.
         """
         requests = self._core.requests
-        pending = requests.add(reply_to, request_id, deliver_reply, message)
+        pending = requests.add(reply_to, request_id, deliver_reply, message, replay_on_reconnect)
         loop = asyncio.get_running_loop()
         woken: asyncio.Future[None] = loop.create_future()
         pending.on_settled = lambda: loop.call_soon_threadsafe(_wake, woken)
         try:
-            await self.send(message)
+            await self.send(message, replay_on_reconnect=replay_on_reconnect)
             await asyncio.wait_for(self._reply(pending, woken), timeout)
         except asyncio.TimeoutError:
             raise RequestTimeout(f"no reply to {type(message).__name__} in {timeout} s") from None
@@ -262,10 +267,9 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
         self, failed: Any, exc: BaseException, unsent: str | bytes | None = None
     ) -> None:
         """The socket ``failed`` closed: recover as the core plans, or raise its error.
-        Waiting requests fail either way."""
+        Waiting requests fail, but those to replay when it reconnects."""
         code, reason = close_info(exc)
-        if self._core.requests.waiting:
-            self._core.requests.fail(self._core.close_error(code, reason))
+        self._core.lost(code, reason)
         async with self._recovering:  # one recovery at a time; later ones find it done
             plan = self._core.recover(code, reason, replaced=self._ws is not failed, unsent=unsent)
             told = await self._carry_out(plan)

@@ -139,6 +139,8 @@ class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
                 except ConnectionEndedOK as ok:
                     self._last_close = ok
                     return _ENDED
+                if self._pumping:  # reconnected: the waiting request looks at its state
+                    return _ANSWERED
                 continue
             finally:
                 self._receiving = False
@@ -165,14 +167,15 @@ class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
         *,
         timeout: float | None = DEFAULT_REQUEST_TIMEOUT,
         deliver_reply: bool = True,
+        replay_on_reconnect: bool = False,
     ) -> R:
         """Send ``message`` and return its reply (the blocking twin of the asyncio
         connection's ``request``: the same matching, timeout and errors)."""
         requests = self._core.requests
-        pending = requests.add(reply_to, request_id, deliver_reply, message)
+        pending = requests.add(reply_to, request_id, deliver_reply, message, replay_on_reconnect)
         deadline = None if timeout is None else time.monotonic() + timeout
         try:
-            self.send(message)
+            self.send(message, replay_on_reconnect=replay_on_reconnect)
             while not pending.done.is_set():
                 left = None if deadline is None else deadline - time.monotonic()
                 if left is not None and left <= 0:
@@ -223,10 +226,9 @@ class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
 
     def _lost(self, failed: Any, exc: BaseException, unsent: str | bytes | None = None) -> None:
         """The socket ``failed`` closed: recover as the core plans, or raise its error.
-        Waiting requests fail either way."""
+        Waiting requests fail, but those to replay when it reconnects."""
         code, reason = close_info(exc)
-        if self._core.requests.waiting:
-            self._core.requests.fail(self._core.close_error(code, reason))
+        self._core.lost(code, reason)
         with self._recovering:  # one recovery at a time; later ones find it done
             with self._state:
                 plan = self._core.recover(

@@ -491,7 +491,8 @@ def _request_doc(
     return (
         f"Send ``{model}`` and return its reply (``{returns}``, {how}){made}.{failed} "
         "``RequestTimeout`` after ``timeout`` seconds; the reply also reaches iteration "
-        "and ``on()`` handlers unless ``deliver_reply=False``."
+        "and ``on()`` handlers unless ``deliver_reply=False``. With "
+        "``replay_on_reconnect=True`` a reconnection sends it again and it waits on."
     )
 
 
