@@ -316,3 +316,46 @@ def test_a_nested_helper_gets_its_request_helper(tmp_path: Path) -> None:
 
     posted, subscribed = asyncio.run(session())
     assert (posted.content, subscribed.channel) == ("HI", "news")
+
+
+def test_signalfish_is_hinted_to_pair_by_its_operation_id(tmp_path: Path) -> None:
+    """The spec pairs no reply with RoomOperation, yet its results carry the same
+    data/operation_id: sockgen asks (a warning naming the config entry) and does not pair."""
+    spec = corpus_dir() / "signalfish-asyncapi3.yaml"
+    api, warnings = build_api(spec, None, "signalfish_sdk", None)
+    said = [str(w) for w in warnings if "carry data/operation_id" in str(w)]
+    assert len(said) == 1 and "RoomOperation and RoomOperationResult carry" in said[0]
+    assert (
+        "sockgen.replies.RoomOperation: {replies: [...], correlation: data/operation_id}" in said[0]
+    )
+    assert client(api, "RoomOperation").reply is None
+    config = tmp_path / "sockgen.json"
+    config.write_text(json.dumps(SIGNALFISH_CONFIG))
+    api, warnings = build_api(spec, config, "signalfish_sdk", None)
+    assert not [w for w in warnings if "carry data/operation_id" in str(w)]
+
+
+@pytest.mark.parametrize(
+    ("shared", "with_reply", "hinted"),
+    [
+        ("request_id", False, True),
+        ("operationId", False, True),
+        ("room_id", False, False),
+        ("call_id", False, False),  # a function call's id in realtime APIs, not a request's
+        ("stop_id", False, False),
+        ("request_id", True, False),
+    ],
+)
+def test_an_id_like_property_in_both_is_a_hint_only_without_a_reply(
+    tmp_path: Path, shared: str, with_reply: bool, hinted: bool
+) -> None:
+    doc = base()
+    for name in ("order", "filled"):
+        props = doc["channels"]["trades"]["messages"][name]["payload"]["properties"]
+        props[shared] = {"type": "string"}
+    if with_reply:
+        doc["operations"]["sendOrder"]["reply"] = {
+            "messages": [{"$ref": "#/channels/trades/messages/filled"}]
+        }
+    _, warnings = read(tmp_path, doc)
+    assert (f"Order and Filled carry {shared}" in warnings) is hinted

@@ -124,6 +124,11 @@ def test_a_reply_on_another_channel(tmp_path: Path) -> None:
     api, _ = read(tmp_path, doc)
     reply = request(api).reply
     assert reply is not None and reply.channel == "fills"
+    # no helper can wait on another socket: the README says where the reply comes
+    readme = generate(tmp_path / "desk.yaml", None, "desk_sdk", direction="client").files
+    line = next(x for x in readme["desk_sdk/README.md"].splitlines() if "is answered by" in x)
+    assert "on the `fills` channel (another connection: no helper waits for it)" in line
+    assert "request_order" not in readme["desk_sdk/trades/connection.py"]
 
 
 def test_inspect_and_the_readme_show_each_request_and_its_reply(

@@ -8,11 +8,17 @@
   events answer a client event, and the property that pairs them; ``replies: []``
   removes a reply.
 
+- **A hint, not a guess.** A client event with no reply, and server events of its
+  channel, that carry the same id-like property (``operation_id``, ``request_id``, at the
+  top or one level down) probably pair, but the spec does not say so: a warning names
+  the property and the config entry that would pair them.
+
 Error replies (a reply that says the request failed) are read from the names here too.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
 from .. import model as m
@@ -77,6 +83,60 @@ def pair_by_correlation(
                 f"correlationId ({field}), though no operation's reply says so; set "
                 f"sockgen.replies.{request.name} in a config to say otherwise",
             )
+
+
+_ID_LIKE = re.compile(
+    r"(?:^|_)(?:request|req|operation|op|correlation|transaction|command)_?id$", re.I
+)
+"""A property name that says it identifies one request (not ``id`` alone, nor ``room_id``,
+nor ``call_id``, which names a function call in realtime APIs)."""
+
+
+def _id_paths(conv: SchemaConverter, msg: m.Message) -> set[str]:
+    """The id-like properties of a message's payload, at the top or one level down."""
+    out: set[str] = set()
+    model = conv.model_of(msg.type)
+    for f in model.fields if model is not None else []:
+        if _ID_LIKE.search(f.wire):
+            out.add(f.wire)
+        inner = _model(conv, f.type)
+        for g in inner.fields if inner is not None else []:
+            if _ID_LIKE.search(g.wire):
+                out.add(f"{f.wire}/{g.wire}")
+    return out
+
+
+def _model(conv: SchemaConverter, t: m.TypeRef) -> m.ModelDef | None:
+    """The model ``t`` is, or is the only model of (an optional one)."""
+    members = t.members if isinstance(t, m.UnionType) else (t,)
+    named = [x for x in members if isinstance(x, m.NamedRef)]
+    return conv.model_of(named[0]) if len(named) == 1 else None
+
+
+def suggest_pairs(
+    channels: Iterable[m.Channel],
+    conv: SchemaConverter,
+    config: Config,
+    warn: Callable[[m.Message, str], None],
+) -> None:
+    """Warn about each client event with no reply (and no config entry) whose id-like
+    property server events of its channel carry too: it is likely their request."""
+    for channel in channels:
+        for request in channel.client_messages:
+            if request.reply is not None or request.name in config.replies:
+                continue
+            for path in sorted(_id_paths(conv, request)):
+                answers = [
+                    msg.name for msg in channel.server_messages if path in _id_paths(conv, msg)
+                ]
+                if answers:
+                    warn(
+                        request,
+                        f"{request.name} and {', '.join(answers)} carry {path}, but the spec "
+                        "pairs no reply with it; if they answer it, say so in a config: "
+                        f"sockgen.replies.{request.name}: {{replies: [...], correlation: {path}}}",
+                    )
+                    break
 
 
 def apply_config(channels: list[m.Channel], conv: SchemaConverter, config: Config) -> None:

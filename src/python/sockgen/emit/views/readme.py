@@ -184,10 +184,10 @@ def _table(channel: m.Channel) -> list[tuple[str, Code, Code, Code]]:
 def _reply_lines(channel: m.Channel, view: ChannelView) -> list[Code]:
     """Each request of ``channel`` and its reply, with the helper that waits for it."""
     helpers = {id(r.helper.message): Code(".".join(path)) for path, r in request_paths(view)}
-    return [_reply_line(msg, helpers) for msg in channel.client_messages if msg.reply]
+    return [_reply_line(msg, helpers, channel.key) for msg in channel.client_messages if msg.reply]
 
 
-def _reply_line(msg: m.Message, helpers: dict[int, Code]) -> Code:
+def _reply_line(msg: m.Message, helpers: dict[int, Code], channel_key: str) -> Code:
     """``join`` is answered by ``Joined`` (the same ``reqid``); ``conn.request_join(...)``."""
     assert msg.reply is not None
     answers = " or ".join(f"`{md_inline(name)}`" for name in msg.reply.messages)
@@ -198,6 +198,11 @@ def _reply_line(msg: m.Message, helpers: dict[int, Code]) -> Code:
     )
     helper = helpers.get(id(msg))
     waits = f": `conn.{helper}(...)` sends it and returns the reply" if helper else ""
+    if msg.reply.channel != channel_key:
+        waits = (
+            f", on the `{md_inline(msg.reply.channel)}` channel (another connection: "
+            "no helper waits for it)"
+        )
     if helper and msg.reply.errors:
         failures = " or ".join(f"`{md_inline(name)}`" for name in msg.reply.errors)
         waits += f" (it raises `ReplyError` for {failures})"

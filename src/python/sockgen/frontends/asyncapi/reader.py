@@ -64,6 +64,8 @@ class AsyncAPIFrontEnd(FrontEnd):
         """The messages that reply to a server's request (a client sends them)."""
         self.correlated: dict[str, Location] = {}
         """A message's class name -> its ``correlationId`` (where warnings point)."""
+        self.message_at: dict[str, Location] = {}
+        """A message's class name -> the message (where warnings about it point)."""
 
     # --- top level --------------------------------------------------------------
 
@@ -100,6 +102,12 @@ class AsyncAPIFrontEnd(FrontEnd):
             self.config,
             answers,
             lambda msg, text: self.conv.warn(self.correlated[msg.name], text),
+        )
+        replies_of.suggest_pairs(
+            channels,
+            self.conv,
+            self.config,
+            lambda msg, text: self.conv.warn(self.message_at[msg.name], text),
         )
         base_url = server.base_url
         if base_url and self.v3 and server.pathname not in ("", "/"):
@@ -421,6 +429,7 @@ class AsyncAPIFrontEnd(FrontEnd):
                 content_type=node.get("contentType") or self.doc.get("defaultContentType"),
             ):
                 msg.correlation = self._correlation(node, target)
+                self.message_at.setdefault(msg.name, target)
                 if msg.correlation is not None:
                     self.correlated.setdefault(msg.name, target.at("correlationId"))
                 if all(existing.name != msg.name for existing in out):
