@@ -12,6 +12,10 @@ from .errors import ConnectionEnded, ConnectionEndedOK
 
 ServerT = TypeVar("ServerT")
 
+ANSWERED: Any = object()
+"""What a receive loop gives a reading ``request()``: a reply it keeps, or a reconnection
+(either way, the request looks at its state again)."""
+
 
 class ConnectionBase(HandlerMethods, Generic[ServerT]):
     """State and read-only views of one logical connection; the transports add the I/O."""

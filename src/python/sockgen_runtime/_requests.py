@@ -6,7 +6,8 @@ classes whose correlation property holds the request's id, or, when the spec nam
 none, the next one of those classes. The connection asks :meth:`Requests.answer`
 about each event while requests wait; the reply still reaches iteration and
 ``on()`` handlers unless the request said otherwise. A socket that closes fails every
-waiting request (a reconnection does not resend them).
+waiting request, but those sent with ``replay_on_reconnect`` when a reconnection follows
+(the replay sends them again, and they wait on).
 """
 
 from __future__ import annotations
@@ -108,8 +109,8 @@ class Pending:
         self.reply: Any = _UNSET
         self.error: BaseException | None = None
         self.done = threading.Event()
-        """Set once settled (the blocking connection waits on it; asyncio ones poll
-        :attr:`settled` through their own future)."""
+        """Set once settled (the blocking connection waits on it; asyncio ones are woken
+        through :attr:`on_settled`)."""
         self.on_settled: Any = None
         """Called once settled (an asyncio connection wakes its waiting task)."""
 

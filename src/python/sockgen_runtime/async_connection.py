@@ -9,7 +9,7 @@ from types import TracebackType
 from typing import Any, Generic, TypeVar
 
 from . import _websockets
-from ._connection_base import ConnectionBase
+from ._connection_base import ANSWERED, ConnectionBase
 from ._core import (
     Answer,
     Ask,
@@ -158,7 +158,7 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
                         self._last_close = ok
                         raise StopAsyncIteration from None
                     if self._pumping:  # reconnected: the waiting request looks at its state
-                        return _ANSWERED  # type: ignore[no-any-return]
+                        return ANSWERED  # type: ignore[no-any-return]
                     continue
                 finally:
                     self._receiving = False
@@ -179,7 +179,7 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
                 if not waiting or self._core.requests.answer(event):
                     return event  # type: ignore[no-any-return]
                 if self._pumping:  # a reply its request keeps: the request has it
-                    return _ANSWERED  # type: ignore[no-any-return]
+                    return ANSWERED  # type: ignore[no-any-return]
                 continue
             if handle is not None:  # run outside the except: a handler's error is its own
                 await self._run(handle)
@@ -233,7 +233,7 @@ class AsyncConnection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
                 raise self._last_close from None
             finally:
                 self._pumping = False
-            if event is not _ANSWERED:
+            if event is not ANSWERED:
                 self._backlog.append(event)
 
     # --- push-style handlers: on/once/off come from HandlerMethods -----------
@@ -360,10 +360,6 @@ class AsyncConnectionManager(Generic[C]):
                 await self._connection.close()
             except ConnectionEnded:
                 pass
-
-
-_ANSWERED: Any = object()
-"""What the receive loop gives a reading ``request()`` for a reply it keeps."""
 
 
 def _wake(future: asyncio.Future[None]) -> None:

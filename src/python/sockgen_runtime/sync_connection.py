@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import Any, Generic, TypeVar
 
 from . import _websockets
-from ._connection_base import ConnectionBase
+from ._connection_base import ANSWERED, ConnectionBase
 from ._core import (
     Answer,
     Ask,
@@ -140,7 +140,7 @@ class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
                     self._last_close = ok
                     return _ENDED
                 if self._pumping:  # reconnected: the waiting request looks at its state
-                    return _ANSWERED
+                    return ANSWERED
                 continue
             finally:
                 self._receiving = False
@@ -152,7 +152,7 @@ class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
                 if not waiting or self._core.requests.answer(event):
                     return event
                 if self._pumping:  # a reply its request keeps: the request has it
-                    return _ANSWERED
+                    return ANSWERED
                 continue
             if handle is not None:  # run outside the except: a handler's error is its own
                 self._run(handle)
@@ -199,7 +199,7 @@ class Connection(ConnectionBase[ServerT], Generic[ClientT, ServerT]):
             self._pumping = False
         if event is _ENDED:
             raise self._last_close
-        if event is not _ANSWERED:
+        if event is not ANSWERED:
             self._backlog.append(event)
 
     def dispatch_events(self) -> None:
@@ -332,7 +332,3 @@ class ConnectionManager(Generic[C]):
                 self._connection.close()
             except ConnectionEnded:
                 pass
-
-
-_ANSWERED = object()
-"""What the receive loop gives a reading ``request()`` for a reply it keeps."""

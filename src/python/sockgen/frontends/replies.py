@@ -99,18 +99,11 @@ def _id_paths(conv: SchemaConverter, msg: m.Message) -> set[str]:
     for f in model.fields if model is not None else []:
         if _ID_LIKE.search(f.wire):
             out.add(f.wire)
-        inner = _model(conv, f.type)
+        inner = m.model_in(f.type, conv.types)
         for g in inner.fields if inner is not None else []:
             if _ID_LIKE.search(g.wire):
                 out.add(f"{f.wire}/{g.wire}")
     return out
-
-
-def _model(conv: SchemaConverter, t: m.TypeRef) -> m.ModelDef | None:
-    """The model ``t`` is, or is the only model of (an optional one)."""
-    members = t.members if isinstance(t, m.UnionType) else (t,)
-    named = [x for x in members if isinstance(x, m.NamedRef)]
-    return conv.model_of(named[0]) if len(named) == 1 else None
 
 
 def suggest_pairs(
@@ -122,13 +115,12 @@ def suggest_pairs(
     """Warn about each client event with no reply (and no config entry) whose id-like
     property server events of its channel carry too: it is likely their request."""
     for channel in channels:
+        carried = {msg.name: _id_paths(conv, msg) for msg in channel.server_messages}
         for request in channel.client_messages:
             if request.reply is not None or request.name in config.replies:
                 continue
             for path in sorted(_id_paths(conv, request)):
-                answers = [
-                    msg.name for msg in channel.server_messages if path in _id_paths(conv, msg)
-                ]
+                answers = [name for name, paths in carried.items() if path in paths]
                 if answers:
                     warn(
                         request,

@@ -31,6 +31,7 @@ from .algebra import (
     UnionType,
     field_path,
     fits,
+    model_in,
     optional,
     refs,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "UnionType",
     "field_path",
     "fits",
+    "model_in",
     "optional",
     "refs",
     "type_text",

@@ -123,19 +123,25 @@ class AliasDef:
 TypeDef = Union[ModelDef, AliasDef]
 
 
+def model_in(t: TypeRef, types: Mapping[str, TypeDef]) -> ModelDef | None:
+    """The model ``t`` names, or the one model of a union (an optional model); else None."""
+    members = t.members if isinstance(t, UnionType) else (t,)
+    named = [m for m in members if isinstance(m, NamedRef)]
+    model = types.get(named[0].name) if len(named) == 1 else None
+    return model if isinstance(model, ModelDef) else None
+
+
 def field_path(t: TypeRef, path: str, types: Mapping[str, TypeDef]) -> list[FieldDef] | None:
     """The fields a payload ``path`` (wire names joined by ``/``: ``data/operation_id``)
     goes through from ``t``, a model (or an optional one at each step); None when a name
     is missing or a step is not one model."""
     out: list[FieldDef] = []
-    current: TypeRef | None = t
+    current = t
     top = types.get(t.name) if isinstance(t, NamedRef) else None
     whole = isinstance(top, ModelDef) and any(f.wire == path for f in top.fields)
     for wire in [path] if whole else path.split("/"):  # ("a/b" may be one property's name)
-        members = current.members if isinstance(current, UnionType) else (current,)
-        named = [m for m in members if isinstance(m, NamedRef)]
-        model = types.get(named[0].name) if len(named) == 1 else None
-        if not isinstance(model, ModelDef):
+        model = model_in(current, types)
+        if model is None:
             return None
         found = next((f for f in model.fields if f.wire == wire), None)
         if found is None:

@@ -433,8 +433,7 @@ def _request(
     wire = reply.correlation
     path = m.field_path(msg.type, wire, api.types) if wire else None
     id_field = path[0] if path and len(path) == 1 else None
-    nested = wire is not None and path is not None and len(path) > 1
-    request_attr = attribute_path(api, msg.name, wire) if nested and wire else None
+    request_attr = ".".join(f.name for f in path) if path and len(path) > 1 else None
     params = list(helper.params)
     id_param = None
     if id_field is not None:  # the id: optional here, made when not given
