@@ -173,3 +173,27 @@ def test_the_package_view_pins_the_runtime_of_its_release() -> None:
     view = package.build(chat())
     assert str(view.runtime) == f'"{RUNTIME}"'
     assert [str(name) for name, _ in view.extras] == ["websockets", "picows"]
+
+
+def test_request_helpers_of_two_namespaces_keep_their_own_reply() -> None:
+    """``session.update`` and ``response.update`` both have a reply: each helper waits
+    for its own (one ``ReplyTo`` constant each, not one overwriting the other)."""
+    names = ("SessionUpdate", "ResponseUpdate", "SessionUpdated", "ResponseUpdated")
+    session, response, session_done, response_done = (
+        model(name, tag(event))
+        for name, event in zip(
+            names,
+            ("session.update", "response.update", "session.updated", "response.updated"),
+            strict=False,
+        )
+    )
+    client = [message(session, "session.update"), message(response, "response.update")]
+    client[0].reply = m.Reply(("SessionUpdated",), "rt", None)
+    client[1].reply = m.Reply(("ResponseUpdated",), "rt", None)
+    server = [message(session_done, "session.updated"), message(response_done, "response.updated")]
+    ch = channel("rt", client, server, separator=".")
+    spec = api([ch], session, response, session_done, response_done)
+    placed = placement.place_types(spec)
+    view = connection.channel_view(spec, ch, placed, placement.ParamNames(spec, placed))
+    constants = {str(r.constant): str(r.returns) for r in view.reply_constants}
+    assert len(constants) == 2 and set(constants.values()) == {"SessionUpdated", "ResponseUpdated"}

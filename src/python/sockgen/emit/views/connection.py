@@ -421,7 +421,8 @@ def _requests(
             continue
         if not all(isinstance(api.types.get(name), m.ModelDef) for name in reply.messages):
             continue
-        out.append(_request(api, msg, reply, helper, unique(f"request_{helper.name}", taken)))
+        name = unique(f"request_{helper.name}", taken)
+        out.append(_request(api, msg, reply, helper, name, prefix))
     return out
 
 
