@@ -84,6 +84,7 @@ def test_a_2x_request_and_reply_that_share_a_correlation_id_are_paired(tmp_path:
     assert reply is not None and (reply.messages, reply.correlation) == (("Result",), "id")
     assert "Call is answered by Result: they carry the same correlationId (id)" in warnings
     assert "sockgen.replies.Call" in warnings  # the key that says otherwise
+    assert "(at /channels/~1rpc/publish/message/correlationId)" in warnings
 
 
 def test_a_correlation_id_elsewhere_pairs_nothing(tmp_path: Path) -> None:

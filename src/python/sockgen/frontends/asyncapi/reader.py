@@ -62,8 +62,6 @@ class AsyncAPIFrontEnd(FrontEnd):
         """A client request's message -> the channel and the messages of its reply."""
         self.answering: set[Location] = set()
         """The messages that reply to a server's request (a client sends them)."""
-        self.correlated: dict[str, Location] = {}
-        """A message's class name -> its ``correlationId`` (where warnings point)."""
         self.message_at: dict[str, Location] = {}
         """A message's class name -> the message (where warnings about it point)."""
 
@@ -89,19 +87,16 @@ class AsyncAPIFrontEnd(FrontEnd):
             for key in channels_node
         ]
         self._link_replies(channels)
+        answering = {str(self._target(loc).at("payload")) for loc in self.answering}
         answers = {
-            msg.name
-            for loc in self.answering
-            for channel in channels
-            for msg in channel.client_messages
-            if msg.source == str(self._target(loc).at("payload"))
+            msg.name for c in channels for msg in c.client_messages if msg.source in answering
         }
         replies_of.pair_by_correlation(
             channels,
             self.conv,
             self.config,
             answers,
-            lambda msg, text: self.conv.warn(self.correlated[msg.name], text),
+            lambda msg, text: self.conv.warn(self.message_at[msg.name].at("correlationId"), text),
         )
         replies_of.suggest_pairs(
             channels,
@@ -430,8 +425,6 @@ class AsyncAPIFrontEnd(FrontEnd):
             ):
                 msg.correlation = self._correlation(node, target)
                 self.message_at.setdefault(msg.name, target)
-                if msg.correlation is not None:
-                    self.correlated.setdefault(msg.name, target.at("correlationId"))
                 if all(existing.name != msg.name for existing in out):
                     out.append(msg)
         return out
